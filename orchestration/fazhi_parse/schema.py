@@ -1,0 +1,115 @@
+"""Column schemas of the frames the parser hands to the warehouse.
+
+These are the interface between the pure parsing library and everything
+downstream: the Dagster assets load them into DuckDB (`raw` and `staging`
+schemas) through Arrow, and dbt's sources describe the same columns.
+
+Offsets: every `char_start` is 1-based and every `char_length` counts
+characters, both into the *original* decoded text (`raw.report_files.text`),
+so that in SQL `substr(text, char_start, char_length)` gives back the span
+exactly as printed. Python code works with 0-based half-open spans and
+converts once, when it builds these frames (`char_start = start + 1`).
+"""
+from __future__ import annotations
+
+import polars as pl
+
+# Bumped whenever a change to the parser can change its output; files parsed
+# by an older version are re-parsed on the next run.
+PARSER_VERSION = "2026.11.23-1"
+
+# raw.report_files: one row per file found in the reports folder.
+REPORT_FILES = {
+    "source_file": pl.Utf8,  # path relative to the reports folder, '/' separated
+    "report_id": pl.Utf8,  # first 16 hex digits of sha256 (stable id from the bytes); null when rejected
+    "sha256": pl.Utf8,  # of the file's bytes
+    "size_bytes": pl.Int64,
+    "modified_at": pl.Datetime("us", "UTC"),
+    "encoding": pl.Utf8,  # utf-8, utf-8-sig, gb18030, big5, utf-16, html/<enc>; null when undecodable
+    "media_type": pl.Utf8,  # text/plain or text/html
+    "status": pl.Utf8,  # accepted | duplicate | rejected
+    "reason": pl.Utf8,  # '<code>: <sentence>' when not accepted
+    "duplicate_of": pl.Utf8,  # source_file of the accepted twin
+    "text": pl.Utf8,  # decoded text (article text for HTML); null only when undecodable
+    "raw_html": pl.Utf8,  # the decoded HTML page as received, for .html inputs
+    "ingested_at": pl.Datetime("us", "UTC"),
+}
+
+# staging.documents: one row per accepted report.
+DOCUMENTS = {
+    "report_id": pl.Utf8,
+    "parser_version": pl.Utf8,
+    "title": pl.Utf8,
+    "issuer": pl.Utf8,
+    "kind": pl.Utf8,  # rule_of_law_report | other_government_text
+    "script": pl.Utf8,  # traditional | simplified
+    "region_code": pl.Utf8,  # six digits, null when unresolved
+    "region_evidence": pl.Utf8,  # the text that decided the region
+    "report_year": pl.Int32,
+    "year_evidence": pl.Utf8,
+    "published_on": pl.Date,
+    "char_count": pl.Int64,
+    "t2s_length_preserved": pl.Boolean,  # False: character-wise OpenCC fallback was used
+}
+
+# staging.sentences: one row per sentence (split on 。！？；and line ends).
+SENTENCES = {
+    "report_id": pl.Utf8,
+    "sentence_no": pl.Int32,  # 0-based order within the report
+    "char_start": pl.Int64,
+    "char_length": pl.Int64,
+    "text": pl.Utf8,  # original text of the sentence
+    "section_path": pl.Utf8,  # e.g. '一/(二)/3/一是'; '' before the first heading
+    "section_title": pl.Utf8,  # title of the innermost numbered heading
+    "section_kind": pl.Utf8,  # body | problems | plans
+    "is_chrome": pl.Boolean,  # web-page furniture, kept but not parsed
+}
+
+# staging.mentions: every figure found in a parsed sentence.
+MENTIONS = {
+    "report_id": pl.Utf8,
+    "mention_no": pl.Int32,  # 0-based order within the report
+    "sentence_no": pl.Int32,
+    "char_start": pl.Int64,  # span of the figure incl. qualifiers and unit
+    "char_length": pl.Int64,
+    "figure_text": pl.Utf8,  # substr of the original text at that span
+    "number_text": pl.Utf8,  # the numeric part as printed
+    "value": pl.Float64,  # 万/亿 multiplied out, 成 as tens of percent
+    "unit": pl.Utf8,  # as printed after simplification: 件, 人次, %, 个百分点 ...
+    "unit_kind": pl.Utf8,  # count | percent | points | money | other
+    "comparator": pl.Utf8,  # = | >= | <= | ~
+    "is_change": pl.Boolean,  # a change (同比上升…) rather than a level
+    "change_direction": pl.Int8,  # +1 up, -1 down, null when not a change
+    "metric_code": pl.Utf8,  # null when not classified into the catalog
+}
+
+# staging.facts: mentions classified into catalog metrics.
+FACTS = {
+    "fact_id": pl.Utf8,  # '<report_id>:<mention_no>'
+    "report_id": pl.Utf8,
+    "mention_no": pl.Int32,
+    "sentence_no": pl.Int32,
+    "metric_code": pl.Utf8,
+    "value": pl.Float64,
+    "comparator": pl.Utf8,
+    "unit": pl.Utf8,
+    "measure_kind": pl.Utf8,  # level | change
+    "change_unit": pl.Utf8,  # percent | points, for changes
+    "channel": pl.Utf8,  # mediation channel: people | administrative | medical | traffic | labour | general
+    "parent_fact_id": pl.Utf8,  # set on breakdown parts (其中…/parentheses)
+    "breakdown_label": pl.Utf8,  # e.g. 刑事 for a part
+    "basis_numerator": pl.Float64,  # for rates, when the text shows it
+    "basis_denominator": pl.Float64,
+    "section_kind": pl.Utf8,
+    "is_duplicate": pl.Boolean,  # same metric and value stated earlier in the report
+    "rule": pl.Utf8,  # which cue decided the metric
+    "evidence": pl.Utf8,  # original text of the sentence
+    "clause": pl.Utf8,  # original text of the clause
+    "char_start": pl.Int64,  # the figure's span in the original text
+    "char_length": pl.Int64,
+    "figure_text": pl.Utf8,
+}
+
+
+def empty(schema: dict) -> pl.DataFrame:
+    return pl.DataFrame(schema=schema)

@@ -1,0 +1,257 @@
+"""Classify figures into catalog metrics by the cue words of their clause.
+
+A sentence is read left to right as a clause chain. Topic words (行政复议,
+应诉, 纠纷, 法律援助 ...) set the topic; figures about other work (企业诉求,
+12345 热线, 信访 ...) end it. Within the figure's own clause, the cue nearest
+to the figure (受理, 审结, 化解率 ...) names the metric. A clause that only
+inherits its topic must be bare (cue + filler), otherwise it may be talking
+about something the rules don't know, and an unknown is left unclassified.
+The rules live in `rules/*.csv`.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from fazhi_parse.numbers import Figure
+
+_HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
+_FILLER = re.compile(
+    r"共计|合计|总计|累计|全年|今年|年内|以来|当年|年度|全[县区市州盟旗]|我[县区市州盟旗]|本级|各级|各类|依法|"
+    r"其中|分别|已经|已|均|达到|达|为|了|的|案件|申请|总数|数量|期间|全部|再|予以|作出|决定|目前|截至|截止|"
+    r"现有|已有|共有|有|各|类|件|起|个|人|次|年|月|底|止|在|对|中|通过|方式|进行|实现|完成|开展|组织|同比|"
+    r"成功|保持|稳定在|共|新|办理|处理|行政|政府|本|年初|上半年|下半年|全[年部]|[\d\s.,、()（）“”\"'‘’《》%]"
+)
+_RATE_FILLER = re.compile(
+    r"(?:分别)?(?:同比)?(?:始终|继续|连续\S{0,3}|均|仍)?"
+    r"(?:保持在|保持|稳定在|稳定|提升至|提升到|提高至|提高到|上升至|上升到|达到了|达到|高达|均达|均为|达|为|是|实现|仅为|仅)?$"
+)
+_CHANGE = re.compile(
+    r"(?:同比|环比|比上年|较上年|比去年|较去年|比上一年|较上一年|比20\d\d年|较20\d\d年|与上年相比|与去年相比)?"
+    r"(?:分别)?(?P<dir>上升|下降|增长|增加|减少|提高|提升|降低|下滑|回落|上涨|下跌)(?:了)?$"
+)
+_BASELINE = re.compile(r"上年|去年|上一年|同期|由$|从$|比$|较$")
+_TARGET = re.compile(r"力争|争取|目标|确保|预计|计划|拟|要求|不低于|不少于|不高于|控制在")
+_MULTI_YEAR = re.compile(r"近[两二三四五六七八九十\d]年|[两二三四五六七八九十\d]年来|[两二三四五六七八九十\d]年间|十[三四五]五|历年")
+_PARTS = re.compile(r"其中")
+_UP = {"上升", "增长", "增加", "提高", "提升", "上涨"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    metric: str | None  # None: a known stage that is not in the catalog
+    units: frozenset[str]
+
+
+@dataclass(slots=True)
+class Rules:
+    topics: re.Pattern  # named groups: one per topic
+    count: dict[str, tuple[re.Pattern, dict[str, list[_Cue]]]]
+    rate: dict[str, tuple[re.Pattern, dict[str, str]]]
+    channels: list[tuple[str, re.Pattern]]
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _read(name: str) -> list[dict]:
+    with resources.files("fazhi_parse.rules").joinpath(name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@cache
+def rules() -> Rules:
+    topic_rows = _read("topics.csv")
+    topics = re.compile("|".join(f"(?P<{r['topic']}>{r['pattern']})" for r in topic_rows))
+    count_cues: dict[str, dict[str, list[_Cue]]] = {}
+    rate_cues: dict[str, dict[str, str]] = {}
+    for r in _read("metric_cues.csv"):
+        units = frozenset(u for u in r["units"].split("|") if u)
+        for word in r["cue"].split("|"):
+            if r["kind"] == "rate":
+                rate_cues.setdefault(r["topic"], {})[word] = r["metric_code"]
+            else:
+                count_cues.setdefault(r["topic"], {}).setdefault(word, []).append(_Cue(r["metric_code"] or None, units))
+    count = {t: (re.compile(_alternation(c)), c) for t, c in count_cues.items()}
+    rate = {t: (re.compile(_alternation(c)), c) for t, c in rate_cues.items()}
+    channels = [(r["channel"], re.compile(r["pattern"])) for r in _read("channels.csv")]
+    return Rules(topics=topics, count=count, rate=rate, channels=channels)
+
+
+@dataclass(slots=True)
+class Classified:
+    figure: Figure
+    metric_code: str | None = None
+    measure_kind: str = "level"  # level | change
+    change_direction: int | None = None
+    channel: str | None = None
+    parent: int | None = None  # index into the sentence's list of the total this is part of
+    breakdown_label: str | None = None
+    rule: str | None = None
+    clause_start: int = 0
+    basis: tuple[float, float] | None = field(default=None)
+
+
+def _last_topic_event(rs: Rules, text: str) -> str | None | bool:
+    """The last topic word in text: a topic name, None for off-topic, False if none."""
+    last = False
+    for m in rs.topics.finditer(text):
+        kind = m.lastgroup
+        if kind == "neutral":
+            continue
+        last = None if kind == "off_topic" else kind
+    return last
+
+
+def _is_bare(rs: Rules, clause: str, topic: str) -> bool:
+    rest = clause
+    if topic in rs.count:
+        rest = rs.count[topic][0].sub("", rest)
+    if topic in rs.rate:
+        rest = rs.rate[topic][0].sub("", rest)
+    rest = _FILLER.sub("", rest)
+    return len(rest) <= 2
+
+
+def _channel(rs: Rules, text: str) -> str:
+    found, pos = "general", -1
+    for name, rx in rs.channels:
+        for m in rx.finditer(text):
+            if m.start() > pos:
+                found, pos = name, m.start()
+    return found
+
+
+def _open_paren(text: str) -> int:
+    """Position of an unclosed parenthesis in text, or -1."""
+    depth, pos = 0, -1
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth, pos = depth + 1, i
+        elif ch in ")）" and depth:
+            depth -= 1
+    return pos if depth else -1
+
+
+def classify_sentence(simplified: str, start: int, end: int, figures: list[Figure]) -> list[Classified]:
+    """One Classified per figure of the sentence text[start:end], in order."""
+    rs = rules()
+    out: list[Classified] = []
+    topic: str | None = None
+    pos = start
+    last_fact: int | None = None  # index in out of the latest level fact
+    parts_from: int | None = None  # text position where a 其中 scope starts
+    for fig in figures:
+        c = Classified(figure=fig)
+        out.append(c)
+        lead = simplified[pos:fig.start]
+        delim = None
+        for delim in _HARD_DELIM.finditer(lead):
+            pass
+        clause_rel = delim.end() if delim else 0
+        clause = lead[clause_rel:]
+        c.clause_start = pos + clause_rel
+        before_clause = lead[:clause_rel]
+        # Topic: words before the clause update the running topic, then the clause's own.
+        ev = _last_topic_event(rs, before_clause)
+        if ev is not False:
+            topic = ev
+        own = _last_topic_event(rs, clause)
+        inherited = own is False
+        if not inherited:
+            topic = own
+        pm = None
+        for pm in _PARTS.finditer(lead):
+            pass
+        if pm:
+            parts_from = pos + pm.start()
+        pos = fig.end
+        if topic is None or fig.unit_kind == "money":
+            continue
+        sentence_so_far = simplified[start:fig.start]
+        if _MULTI_YEAR.search(sentence_so_far) or _TARGET.search(clause):
+            continue
+        if "分别" in clause:
+            continue
+        c.channel = _channel(rs, simplified[start:fig.end]) if topic == "mediation" else None
+        # Year-on-year change of the figure before it.
+        ch = _CHANGE.search(clause)
+        if ch and fig.unit_kind in ("percent", "points", "count"):
+            if last_fact is not None:
+                prev = out[last_fact]
+                c.metric_code = prev.metric_code
+                c.measure_kind = "change"
+                c.change_direction = 1 if ch.group("dir") in _UP else -1
+                c.channel = prev.channel
+                c.rule = f"change:{ch.group(0)}"
+            continue
+        if _BASELINE.search(clause):
+            continue
+        if inherited and not _is_bare(rs, clause, topic):
+            topic = None
+            continue
+        metric, rule = None, None
+        if fig.unit_kind == "percent":
+            rx, words = rs.rate.get(topic, (None, None))
+            m = None
+            if rx is not None:
+                for m in rx.finditer(clause):
+                    pass
+            if m is not None and _RATE_FILLER.match(clause[m.end():]):
+                metric, rule = words[m.group(0)], m.group(0)
+        elif fig.unit_kind == "count":
+            rx, words = rs.count.get(topic, (None, None))
+            m = None
+            if rx is not None:
+                for m in rx.finditer(clause):
+                    pass
+            if m is not None:
+                for cue in words[m.group(0)]:
+                    if fig.unit in cue.units:
+                        metric, rule = cue.metric, m.group(0)
+                        break
+                else:
+                    metric = None
+        # Breakdown parts: inside parentheses after a total, or after 其中.
+        paren = _open_paren(simplified[out[last_fact].figure.end:fig.start]) if last_fact is not None else -1
+        in_parts = paren >= 0 or (parts_from is not None and last_fact is not None and parts_from >= out[last_fact].figure.end)
+        if in_parts and last_fact is not None:
+            parent = out[last_fact]
+            if metric in (None, parent.metric_code) and fig.unit == parent.figure.unit:
+                c.metric_code = parent.metric_code
+                c.parent = last_fact
+                c.breakdown_label = clause.strip("(（、 ") or None
+                c.rule = f"part:{rule or ''}"
+                c.channel = parent.channel
+            elif metric:
+                c.metric_code, c.rule = metric, rule
+            continue
+        if metric:
+            c.metric_code, c.rule = metric, rule
+            last_fact = len(out) - 1
+    _attach_basis(out)
+    return out
+
+
+def _attach_basis(items: list[Classified]) -> None:
+    """A stated rate's numerator and denominator, when two counts in its sentence give it."""
+    counts = [c for c in items if c.metric_code and c.figure.unit_kind == "count" and c.parent is None
+              and c.measure_kind == "level" and c.figure.comparator == "="]
+    for c in items:
+        if not c.metric_code or c.figure.unit_kind != "percent" or c.measure_kind != "level":
+            continue
+        domain = c.metric_code.split(".")[0]
+        same = [x for x in counts if x.metric_code.split(".")[0] == domain]
+        for num in same:
+            for den in same:
+                if num is den or den.figure.value <= 0 or num.figure.value > den.figure.value:
+                    continue
+                if abs(num.figure.value / den.figure.value * 100 - c.figure.value) < 0.05:
+                    c.basis = (num.figure.value, den.figure.value)
+                    break
+            if c.basis:
+                break

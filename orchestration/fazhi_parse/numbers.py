@@ -1,0 +1,161 @@
+"""Figures in report text: value, unit, comparator and span.
+
+Works on simplified, width-folded text (see `text.to_simplified`) whose
+indices equal the original's, so spans found here are spans of the original.
+Chinese numerals go through cn2an, applied only to the matched numeral span:
+over a whole sentence it would turn 七五普法 into 75.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import cn2an
+
+# Measure words that make a number a count of something; longest first so
+# that 件次 wins over 件. 年/月/日 are absent on purpose: those are dates.
+COUNT_UNITS = (
+    "件次", "人次", "户次", "场次", "批次", "余件", "个", "件", "起", "宗", "名", "人", "位", "次", "家",
+    "所", "场", "期", "批", "项", "份", "条", "篇", "户", "处", "轮", "元", "册", "套", "台", "支", "队", "单",
+)
+_COUNT_UNITS = tuple(u for u in COUNT_UNITS if u != "余件")
+_UNIT_ALT = "|".join(sorted(_COUNT_UNITS, key=len, reverse=True))
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:\.\d+)?"
+
+_PREFIX_CMP = {
+    "超过": ">=", "多于": ">=", "逾": ">=", "超": ">=", "达到": None, "近": "~", "约": "~",
+    "将近": "~", "接近": "~", "大约": "~", "不足": "<=", "不到": "<=", "低于": "<=",
+    "未超过": "<=", "不超过": "<=", "少于": "<=", "高于": ">=",
+}
+_PREFIX_RE = "|".join(sorted((k for k in _PREFIX_CMP), key=len, reverse=True))
+
+FIGURE_RE = re.compile(
+    rf"(?P<prefix>{_PREFIX_RE})?"
+    rf"(?P<num>{_ARABIC}|[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+    r"(?P<mult>万|亿|千)?"
+    r"(?P<approx1>余|多)?"
+    r"(?P<mult2>万|亿)?"
+    rf"(?P<unit>%|‰|个百分点|百分点|成(?![为立功果本员绩效交])|万元|亿元|(?:{_UNIT_ALT}))"
+    r"(?P<approx2>以上|左右|以下|以内|有余|多)?"
+)
+
+_SUFFIX_CMP = {"以上": ">=", "有余": ">=", "多": ">=", "左右": "~", "以下": "<=", "以内": "<="}
+_MULT = {"万": 1e4, "亿": 1e8, "千": 1e3}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    start: int  # 0-based, into the text, including qualifiers and unit
+    end: int
+    num_start: int
+    num_end: int
+    number_text: str
+    value: float
+    unit: str
+    unit_kind: str  # count | percent | points | money
+    comparator: str
+
+
+@lru_cache(maxsize=4096)
+def chinese_to_number(numeral: str) -> float | None:
+    """cn2an over one numeral span only; None when it is not a number."""
+    try:
+        return float(cn2an.cn2an(numeral.replace("〇", "零"), "smart"))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _arabic_value(text: str) -> float:
+    return float(text.replace(",", "").replace(" ", ""))
+
+
+def _unit_kind(unit: str) -> str:
+    if unit in ("%", "‰", "成"):
+        return "percent"
+    if unit in ("个百分点", "百分点"):
+        return "points"
+    if unit in ("元", "万元", "亿元"):
+        return "money"
+    return "count"
+
+
+# Contexts in which a number is not a figure: ordinals (第3件), document
+# numbers (〔2020〕1号 handled by units), list markers, version strings.
+_ORDINAL_BEFORE = re.compile(r"(?:第|编号|序号|No\.?|NO\.?|〔|\[|【)$")
+_IDIOM_AFTER = re.compile(r"^(?:体|站|线|网|窗|号|码|票|把手|批次|揽子|级|流程|次性|件事|个人|条龙|项目)")
+
+
+def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
+    """Every figure with a unit in text[start:end], in order."""
+    end = len(text) if end is None else end
+    out: list[Figure] = []
+    for m in FIGURE_RE.finditer(text, start, end):
+        num = m.group("num")
+        ns, ne = m.span("num")
+        before = text[max(0, ns - 3):ns] if not m.group("prefix") else text[max(0, m.start() - 3):m.start()]
+        if _ORDINAL_BEFORE.search(before):
+            continue
+        # Part of a longer digit run or decimal (phone numbers, 12345 热线, 2.0版).
+        if ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] == "."):
+            continue
+        is_cn = not num[0].isdigit()
+        unit = m.group("unit")
+        if is_cn:
+            if num in ("一", "两", "〇", "零") or set(num) <= {"万", "亿", "千", "百"}:
+                continue  # 一件事, 两个清单: idioms far more often than figures
+            # A Chinese numeral glued to a preceding CJK char is usually a word (统一, 唯一).
+            if ns > 0 and text[ns - 1] in _CN_DIGITS:
+                continue
+            value = chinese_to_number(num.replace("点", "."))
+            if value is None:
+                continue
+        else:
+            value = _arabic_value(num)
+        if unit in ("个", "件", "条", "次") and _IDIOM_AFTER.match(text[m.end("unit"):m.end("unit") + 3]):
+            continue
+        mult = 1.0
+        for g in ("mult", "mult2"):
+            if m.group(g):
+                mult *= _MULT[m.group(g)]
+        if unit in ("万元",):
+            mult *= 1e4
+        elif unit == "亿元":
+            mult *= 1e8
+        if unit == "成":
+            if mult != 1.0 or value > 10:
+                continue
+            value *= 10
+        if unit == "‰":
+            value /= 10
+        comparator = "="
+        prefix = m.group("prefix")
+        if prefix:
+            comparator = _PREFIX_CMP[prefix] or "="
+        if m.group("approx1"):
+            comparator = ">="
+        suffix = m.group("approx2")
+        if suffix:
+            # 多 after a unit starts a new word (个多月 is rare in reports; 件多 never).
+            if suffix == "多" and not re.match(r"[,，。;；、)）]|$", text[m.end():m.end() + 1]):
+                suffix = None
+            else:
+                comparator = _SUFFIX_CMP[suffix]
+        fig_end = m.end() if suffix else m.end("unit")
+        fig_start = m.start() if prefix else ns
+        out.append(
+            Figure(
+                start=fig_start,
+                end=fig_end,
+                num_start=ns,
+                num_end=ne,
+                number_text=num,
+                value=round(value * mult, 6),
+                unit=unit,
+                unit_kind=_unit_kind(unit),
+                comparator=comparator,
+            )
+        )
+    return out

@@ -1,0 +1,110 @@
+"""Sentences and the numbered sections they sit in.
+
+Reports number their outline 一、 / (一) / 1. / 一是; the heading text says
+whether a section reports results, problems (存在问题, 不足) or plans
+(下一步, 工作安排). Figures under plans are targets, not results.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fazhi_parse.text import chrome_line_spans
+
+_CN = "一二三四五六七八九十"
+# (level, pattern) matched at the start of a line or sentence.
+_HEADINGS = (
+    (1, re.compile(rf"^\s*(?P<label>[{_CN}]{{1,3}})\s*[、.．]|^\s*(?P<blank>、)")),
+    (2, re.compile(rf"^\s*[(（](?P<label>[{_CN}]{{1,3}})[)）]")),
+    (3, re.compile(r"^\s*(?P<label>\d{1,2})\s*[.、．](?!\d)|^\s*[(（](?P<label2>\d{1,2})[)）]")),
+    (4, re.compile(rf"^\s*(?:其)?(?P<label>[{_CN}]{{1,3}})是")),
+)
+
+_PROBLEMS = re.compile(r"问题|不足|短板|差距|薄弱|困难|瓶颈")
+_PLANS = re.compile(
+    r"下一步|下步|工作安排|工作计划|工作打算|工作思路|工作设想|主要安排|打算|努力方向|展望|重点工作"
+    r"|20\d\d年(?:度)?(?:法治政府建设)?(?:工作)?(?:的)?(?:主要)?(?:安排|计划|打算|思路|重点)"
+)
+# A paragraph that opens with these looks ahead even without a heading.
+_PLAN_PARAGRAPH = re.compile(r"^\s*(?:下一步|下步|今后|明年|新的一年|20\d\d年[,，]?\s*(?:我|全)[县区市州旗]将)")
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]+|\n+")
+
+
+@dataclass(slots=True)
+class Sentence:
+    no: int
+    start: int  # 0-based, into the text
+    end: int
+    section_path: str
+    section_title: str
+    section_kind: str  # body | problems | plans
+    is_chrome: bool
+
+
+def _heading(line_head: str) -> tuple[int, str] | None:
+    for level, rx in _HEADINGS:
+        m = rx.match(line_head)
+        if m:
+            label = next((g for g in m.groups() if g), "")
+            if level == 2:
+                label = f"({label})"
+            elif level == 4:
+                label = f"{label}是"
+            return level, label or "、"
+    return None
+
+
+def split_sentences(simplified: str) -> list[Sentence]:
+    """Sentences of the text with section path and kind; spans index the original."""
+    chrome = chrome_line_spans(simplified)
+    chrome_starts = {s for s, _ in chrome}
+    path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
+    out: list[Sentence] = []
+    pos = 0
+    n = len(simplified)
+    line_start = True
+    paragraph_kind = None
+    for m in _SENTENCE_END.finditer(simplified + "\n"):
+        end = min(m.end(), n)
+        raw_start = pos
+        # Strip leading whitespace from the span.
+        while raw_start < end and simplified[raw_start] in " \t\r\n\u3000\xa0":
+            raw_start += 1
+        seg_end = min(m.start() + (len(m.group()) if m.group()[0] not in "\n" else 0), n)
+        newline_after = "\n" in m.group()
+        if raw_start < seg_end:
+            body = simplified[raw_start:seg_end]
+            is_chrome = raw_start in chrome_starts or any(s <= raw_start < e for s, e in chrome)
+            if not is_chrome:
+                head = _heading(body) if line_start or True else None
+                if head and (line_start or head[0] == 4):
+                    level, label = head
+                    while path and path[-1][0] >= level:
+                        path.pop()
+                    title = body.strip()
+                    parent_kind = path[-1][3] if path else "body"
+                    kind = parent_kind
+                    if level < 4 and kind == "body":
+                        if _PLANS.search(title[:30]):
+                            kind = "plans"
+                        elif _PROBLEMS.search(title[:30]):
+                            kind = "problems"
+                    path.append((level, label, title[:80], kind))
+                if line_start:
+                    paragraph_kind = "plans" if _PLAN_PARAGRAPH.match(body) else None
+            kind = paragraph_kind or (path[-1][3] if path else "body")
+            out.append(
+                Sentence(
+                    no=len(out),
+                    start=raw_start,
+                    end=seg_end,
+                    section_path="/".join(p[1] for p in path),
+                    section_title=path[-1][2] if path else "",
+                    section_kind=kind,
+                    is_chrome=is_chrome,
+                )
+            )
+        line_start = newline_after
+        pos = m.end()
+    return out

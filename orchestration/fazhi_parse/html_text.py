@@ -1,0 +1,250 @@
+"""Article text from a saved government web page.
+
+The goal is text that reads like the same report saved as .txt: one line per
+paragraph or heading, and none of the site furniture (menus, breadcrumbs,
+share bars, footers, print/close buttons). Chrome is removed in two layers:
+elements (by tag, class/id tokens, hidden style, link density), then whole
+lines that consist only of well-known chrome phrases. Neither layer may remove
+an element holding most of the page's text, so a site that wraps everything
+in a <form> or a div with an unlucky class name keeps its article.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# Never rendered: always dropped, whatever their size.
+_INVISIBLE = {
+    "head", "title", "meta", "link", "script", "style", "noscript", "template",
+    "svg", "canvas", "object", "embed", "iframe", "video", "audio", "map",
+    "select", "option", "textarea", "input", "button",
+}  # fmt: skip
+# Page furniture by HTML5 semantics (dropped unless they hold most of the text).
+_FURNITURE = {"nav", "aside", "footer", "form", "menu", "dialog"}
+_BLOCK = {
+    "address", "article", "blockquote", "body", "caption", "center", "dd", "details",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3",
+    "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "html",
+}  # fmt: skip
+_CELL = {"td", "th"}
+# Blocks judged by link density (never inline elements: a linked law title
+# inside a sentence is part of the sentence).
+_CONTAINERS = {"div", "ul", "ol", "dl", "table", "tbody", "tr", "td", "section", "center"}
+
+# class/id tokens that mark navigation and site furniture. Substrings catch
+# compounds (topnav, breadcrumbs, bdsharebuttonbox); exact tokens are words
+# too short or too common to match inside other words.
+_CHROME_SUBSTRINGS = (
+    "nav", "menu", "crumb", "share", "footer", "copyright", "sidebar", "toolbar",
+    "pagination", "pager", "fenxiang", "jiathis", "social", "skip", "gotop", "backtop",
+    "qrcode", "friendlink", "banner",
+)  # fmt: skip
+_CHROME_TOKENS = {
+    "foot", "ft", "header", "head", "hd", "top", "topbar", "logo", "search", "login",
+    "links", "link", "yqlj", "related", "relate", "xgxx", "xglj", "location", "position",
+    "weizhi", "dqwz", "print", "dayin", "close", "guanbi", "tool", "tools", "ad", "ads",
+    "advert", "side", "aside", "bottom", "ewm", "wza", "fontsize", "zihao", "zh",
+}  # fmt: skip
+# Tokens that mark the article itself; they veto a chrome token on the same element.
+_CONTENT_TOKENS = {
+    "article", "content", "detail", "details", "title", "main", "text", "zoom",
+    "editor", "zw", "zhengwen", "nr", "neirong", "bt", "biaoti", "body", "wenzhang",
+}  # fmt: skip
+
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+# A run of whitespace containing a line break between two East Asian wide
+# characters is no space at all when rendered (CSS Text segment-break rules),
+# and a report saved as .txt has none there.
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_WIDE}])")
+_SPACES = re.compile(r"[ \t\r\n\f]+")
+
+# Lines made only of these phrases are buttons and widgets.
+_WIDGET = (
+    r"打印本页|打印本文|打印文章|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回首页|返回列表|返回"
+    r"|收藏本页|加入收藏|收藏|设为首页|分享到|分享|字体|字号|默认|大|中|小|扫一扫在手机打开当前页"
+    r"|扫一扫在手机上打开|扫一扫|手机打开|微信|微博|QQ空间|QQ|保存本页|我要纠错|纠错|无障碍|长者模式"
+    r"|首页|上一篇|下一篇|阅读次数|浏览次数|TOP|top"
+)
+_WIDGET_LINE = re.compile(rf"^(?:[\s\[\]【】()()|/·:;,,:>»<«\-]*(?:{_WIDGET}))+[\s\[\]【】()()|/·:;,,:>»<«\-]*$")
+# Footer and breadcrumb markers, only trusted on short lines.
+_FOOTER_LINE = re.compile(r"版权所有|网站标识码|ICP备|ICP证|公网安备|Copyright|©|主办单位[::]|承办单位[::]|技术支持[::]|网站地图|联系我们")
+_CRUMB_LINE = re.compile(r"^(?:当前位置|您现在的位置|您的位置|所在位置)|首页\s*[>>»/→]")
+_SHORT_LINE = 150
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-.:]+)""", re.I)
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S)
+_ANY_TAG = re.compile(rb"<(?:p|div|br|html|body|span|table|h[1-6])\b", re.I)
+_CHARSET_ALIASES = {
+    # WHATWG maps these labels to GBK; GB18030 is its superset.
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+    "cp936": "gb18030", "gb18030": "gb18030", "csgb2312": "gb18030",
+    "big5": "big5", "x-x-big5": "big5", "big5-hkscs": "big5hkscs", "cn-big5": "big5",
+    "utf8": "utf-8", "utf-8": "utf-8", "unicode": "utf-8",
+}  # fmt: skip
+
+
+def looks_like_html(data: bytes, suffix: str) -> bool:
+    """An .html/.htm file with markup in it, or any file that starts like an HTML document."""
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf",):
+        if head.startswith(bom):
+            head = head[len(bom) :]
+    if _HTML_START.match(head):
+        return True
+    if suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"}:
+        return bool(_ANY_TAG.search(head)) or bool(_ANY_TAG.search(data[:65536]))
+    return False
+
+
+def declared_charset(data: bytes) -> str | None:
+    """Python codec named by the page's <meta charset> (or http-equiv), if known."""
+    match = _META_CHARSET.search(data[:8192])
+    if not match:
+        return None
+    label = match.group(1).decode("ascii", "ignore").strip().lower()
+    codec = _CHARSET_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(codec).name
+    except LookupError:
+        return None
+
+
+def _tokens(node: LexborNode) -> set[str]:
+    attrs = node.attributes
+    raw = " ".join(v for k in ("class", "id") if (v := attrs.get(k)))
+    return {t for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", raw).lower()) if t}
+
+
+def _is_chrome_by_name(tokens: set[str]) -> bool:
+    if not tokens or tokens & _CONTENT_TOKENS:
+        return False
+    return bool(tokens & _CHROME_TOKENS) or any(s in t for t in tokens for s in _CHROME_SUBSTRINGS)
+
+
+def _text_len(node: LexborNode) -> int:
+    return len(_SPACES.sub("", node.text(deep=True)))
+
+
+def _link_density(node: LexborNode, total: int) -> float:
+    if total == 0:
+        return 0.0
+    linked = sum(_text_len(a) for a in node.css("a"))
+    return linked / total
+
+
+def _inside(node: LexborNode, tags: set[str]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
+
+
+class _Walker:
+    """Depth-first walk that emits lines, skipping furniture subtrees."""
+
+    def __init__(self, page_text_len: int):
+        self.page = max(page_text_len, 1)
+        self.lines: list[str] = []
+        self.buffer: list[str] = []
+        self.pre = 0
+
+    def _holds_most_text(self, length: int) -> bool:
+        return length >= 0.5 * self.page
+
+    def skip(self, node: LexborNode) -> bool:
+        tag = node.tag
+        if tag in _INVISIBLE or tag == "-comment":
+            return True
+        attrs = node.attributes
+        if "hidden" in attrs or _HIDDEN_STYLE.search(attrs.get("style") or ""):
+            return True
+        if tag == "a" and (attrs.get("href") or "").lower().lstrip().startswith("javascript:"):
+            return True  # print / close / font-size buttons
+        by_name = _is_chrome_by_name(_tokens(node))
+        furniture = tag in _FURNITURE or (tag == "header" and not _inside(node, {"article", "main"}))
+        if not (by_name or furniture or tag in _CONTAINERS):
+            return False
+        length = _text_len(node)
+        if length == 0 or self._holds_most_text(length):
+            return False
+        if by_name or furniture:
+            return True
+        # Menus and link lists: mostly link text, no sentence of their own.
+        return tag in _CONTAINERS and _link_density(node, length) > 0.5 and not node.css_first("p")
+
+    def flush(self) -> None:
+        if self.buffer:
+            raw = "".join(self.buffer)
+            self.buffer = []
+            if self.pre:
+                self.lines.extend(raw.split("\n"))
+            else:
+                self.lines.append(_SPACES.sub(" ", _CJK_BREAK.sub("", raw)))
+
+    def walk(self, root: LexborNode) -> list[str]:
+        # Explicit stack: government pages nest deeply, recursion would be fragile.
+        stack: list[tuple[LexborNode, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            tag = node.tag
+            if leaving:
+                if tag in _BLOCK:
+                    self.flush()
+                    if tag == "pre":
+                        self.pre -= 1
+                elif tag in _CELL:
+                    self.buffer.append(" ")
+                continue
+            if node.is_text_node:
+                self.buffer.append(node.text_content or "")
+                continue
+            if tag == "br":
+                if self.pre:
+                    self.buffer.append("\n")
+                else:
+                    self.flush()
+                continue
+            if self.skip(node):
+                continue
+            if tag in _BLOCK:
+                self.flush()
+                if tag == "pre":
+                    self.pre += 1
+            stack.append((node, True))
+            children = list(node.iter(include_text=True))
+            stack.extend((child, False) for child in reversed(children))
+        self.flush()
+        return self.lines
+
+
+def _is_chrome_line(line: str) -> bool:
+    if _WIDGET_LINE.match(line):
+        return True
+    if len(line) <= _SHORT_LINE and (_FOOTER_LINE.search(line) or _CRUMB_LINE.search(line)):
+        return True
+    return False
+
+
+def article_text(html: str) -> str:
+    """The article of a page as text: one line per paragraph/heading, chrome removed."""
+    tree = LexborHTMLParser(html)
+    body = tree.body or tree.root
+    if body is None:
+        return ""
+    page_len = 0
+    # Measure the page without scripts and styles so they cannot shield chrome.
+    for node in body.css("script, style, noscript, template"):
+        page_len -= _text_len(node)
+    page_len += _text_len(body)
+    lines = _Walker(page_len).walk(body)
+    kept = [line.strip() for line in lines]
+    return "\n".join(line for line in kept if line and not _is_chrome_line(line))

@@ -109,10 +109,11 @@ def _last_topic_event(rs: Rules, text: str) -> str | None | bool:
 
 def _is_bare(rs: Rules, clause: str, topic: str) -> bool:
     rest = clause
-    if topic in rs.count:
-        rest = rs.count[topic][0].sub("", rest)
+    # Rate names first: they contain count cues (纠错率 ⊃ 纠错).
     if topic in rs.rate:
         rest = rs.rate[topic][0].sub("", rest)
+    if topic in rs.count:
+        rest = rs.count[topic][0].sub("", rest)
     rest = _FILLER.sub("", rest)
     return len(rest) <= 2
 

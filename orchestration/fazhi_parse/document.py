@@ -27,14 +27,21 @@ def _metadata(text: str, simplified: str) -> dict:
 
 def parse_document(report_id: str, text: str) -> ParsedDocument:
     simplified, preserved = to_simplified(text)
-    meta = _metadata(text, simplified)
     document = {
         "report_id": report_id,
         "parser_version": PARSER_VERSION,
         "char_count": len(text),
         "t2s_length_preserved": preserved,
-        **meta,
+        **_metadata(text, simplified),
     }
+    sentences, mentions, facts = parse_body(report_id, text, simplified)
+    return ParsedDocument(document, sentences, mentions, facts)
+
+
+def parse_body(report_id: str, text: str, simplified: str | None = None) -> tuple[list, list, list]:
+    """Sentence, mention and fact rows of one text (no document metadata)."""
+    if simplified is None:
+        simplified, _ = to_simplified(text)
     sentences, mentions, facts = [], [], []
     seen: set[tuple] = set()
     for s in split_sentences(simplified):
@@ -104,4 +111,4 @@ def parse_document(report_id: str, text: str) -> ParsedDocument:
                 "figure_text": text[f.start:f.end],
             })
             seen.add(key)
-    return ParsedDocument(document, sentences, mentions, facts)
+    return sentences, mentions, facts

@@ -104,12 +104,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         is_cn = not num[0].isdigit()
         unit = m.group("unit")
         if is_cn:
-            if num in ("一", "两", "〇", "零") or set(num) <= {"万", "亿", "千", "百"}:
+            if num in ("一", "两", "〇", "零"):
                 continue  # 一件事, 两个清单: idioms far more often than figures
+            if set(num) <= {"万", "亿", "千", "百"} and not (m.group("prefix") and len(num) == 1):
+                continue  # 逾千件 is a figure; 千家万户 is not
             # A Chinese numeral glued to a preceding CJK char is usually a word (统一, 唯一).
             if ns > 0 and text[ns - 1] in _CN_DIGITS:
                 continue
-            value = chinese_to_number(num.replace("点", "."))
+            value = chinese_to_number(("一" + num if num in "百千万亿" else num).replace("点", "."))
             if value is None:
                 continue
         else:

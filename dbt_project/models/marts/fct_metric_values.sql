@@ -1,0 +1,58 @@
+-- One row per distinct figure for a catalog metric: stated figures (already
+-- free of changes, breakdown parts, restatements and plans targets, see
+-- int_facts_stated) and rates derived from two stated counts.
+select
+    fact_id,
+    report_id,
+    metric_code,
+    value,
+    comparator,
+    'stated' as source,
+    channel,
+    unit,
+    printed_unit,
+    region_code,
+    report_year,
+    evidence,
+    clause,
+    char_start,
+    char_length,
+    figure_text,
+    rule,
+    section_kind,
+    times_stated,
+    basis_numerator as numerator,
+    basis_denominator as denominator,
+    cast(null as varchar) as numerator_metric,
+    cast(null as varchar) as denominator_metric,
+    cast(null as varchar) as basis
+from {{ ref('int_facts_stated') }}
+
+union all
+
+select
+    fact_id,
+    report_id,
+    metric_code,
+    value,
+    comparator,
+    'derived' as source,
+    channel,
+    'percent' as unit,
+    cast(null as varchar) as printed_unit,
+    region_code,
+    report_year,
+    cast(null as varchar) as evidence,
+    cast(null as varchar) as clause,
+    cast(null as bigint) as char_start,
+    cast(null as bigint) as char_length,
+    cast(null as varchar) as figure_text,
+    'derived_rate_rules' as rule,
+    cast(null as varchar) as section_kind,
+    cast(null as integer) as times_stated,
+    numerator,
+    denominator,
+    numerator_metric,
+    denominator_metric,
+    basis
+from {{ ref('int_rates_derived') }}

@@ -37,6 +37,7 @@ _BASELINE = re.compile(r"上年|去年|上一年|同期|由$|从$|比$|较$")
 _TARGET = re.compile(r"力争|争取|目标|确保|预计|计划|拟|要求|不低于|不少于|不高于|控制在")
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十\d]年|[两二三四五六七八九十\d]年来|[两二三四五六七八九十\d]年间|十[三四五]五|历年")
 _PARTS = re.compile(r"其中")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
 # What a figure counts, printed right after it: 1200名专兼职人民调解员, 86件行政复议案件.
 _TRAILING = re.compile(
     r"(?:各类|各级)?(?P<noun>(?:专兼职|专职|兼职)?(?:人民)?调解员|(?:人民)?调解(?:组织|委员会)|调委会|"
@@ -178,8 +179,14 @@ def _topics_in(rs: Rules, text: str) -> set[str]:
     return {m.lastgroup for m in rs.topics.finditer(text)} - {"neutral", "off_topic"}
 
 
-def classify_sentence(simplified: str, start: int, end: int, figures: list[Figure]) -> list[Classified]:
-    """One Classified per figure of the sentence text[start:end], in order."""
+def classify_sentence(
+    simplified: str, start: int, end: int, figures: list[Figure], report_year: int | None = None
+) -> list[Classified]:
+    """One Classified per figure of the sentence text[start:end], in order.
+
+    With `report_year`, a figure whose sentence dates it to another year
+    (2023年为98件 in a 2024 report, 2019年以来累计…) is not a fact of the report.
+    """
     rs = rules()
     out: list[Classified] = []
     topic: str | None = None
@@ -214,6 +221,12 @@ def classify_sentence(simplified: str, start: int, end: int, figures: list[Figur
             continue
         if _MULTI_YEAR.search(simplified, start, fig.start) or _TARGET.search(clause):
             continue
+        if report_year is not None:
+            ym = None
+            for ym in _YEAR.finditer(simplified, start, fig.start):
+                pass
+            if ym is not None and int(ym.group(1)) != report_year:
+                continue
         # Year-on-year change of the figure before it.
         ch = _CHANGE.search(clause)
         if ch:

@@ -34,11 +34,13 @@ def parse_document(report_id: str, text: str) -> ParsedDocument:
         "t2s_length_preserved": preserved,
         **_metadata(text, simplified),
     }
-    sentences, mentions, facts = parse_body(report_id, text, simplified)
+    sentences, mentions, facts = parse_body(report_id, text, simplified, document.get("report_year"))
     return ParsedDocument(document, sentences, mentions, facts)
 
 
-def parse_body(report_id: str, text: str, simplified: str | None = None) -> tuple[list, list, list]:
+def parse_body(
+    report_id: str, text: str, simplified: str | None = None, report_year: int | None = None
+) -> tuple[list, list, list]:
     """Sentence, mention and fact rows of one text (no document metadata)."""
     if simplified is None:
         simplified, _ = to_simplified(text)
@@ -61,7 +63,7 @@ def parse_body(report_id: str, text: str, simplified: str | None = None) -> tupl
         figures = find_figures(simplified, s.start, s.end)
         if not figures:
             continue
-        classified = classify_sentence(simplified, s.start, s.end, figures)
+        classified = classify_sentence(simplified, s.start, s.end, figures, report_year)
         first_no = len(mentions)
         for c in classified:
             f = c.figure

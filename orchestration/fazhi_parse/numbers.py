@@ -32,15 +32,20 @@ _PREFIX_CMP = {
 }
 _PREFIX_RE = "|".join(sorted((k for k in _PREFIX_CMP), key=len, reverse=True))
 
+_UNIT_FIRST = "".join(sorted(set("%‰个百成万亿") | {u[0] for u in _COUNT_UNITS}))
+# Starts at the number so the scan skips ahead on one character class; the
+# lookahead before the unit fails fast on the many 一/二 that are words.
 FIGURE_RE = re.compile(
-    rf"(?P<prefix>{_PREFIX_RE})?"
+    rf"(?=[\d{_CN_DIGITS}])"
     rf"(?P<num>{_ARABIC}|[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
     r"(?P<mult>万|亿|千)?"
     r"(?P<approx1>余|多)?"
     r"(?P<mult2>万|亿)?"
+    rf"(?=[{_UNIT_FIRST}])"
     rf"(?P<unit>%|‰|个百分点|百分点|成(?![为立功果本员绩效交])|万元|亿元|(?:{_UNIT_ALT}))"
     r"(?P<approx2>以上|左右|以下|以内|有余|多)?"
 )
+_PREFIX_BEFORE = re.compile(rf"(?:{_PREFIX_RE})$")
 
 _SUFFIX_CMP = {"以上": ">=", "有余": ">=", "多": ">=", "左右": "~", "以下": "<=", "以内": "<="}
 _MULT = {"万": 1e4, "亿": 1e8, "千": 1e3}
@@ -95,7 +100,9 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     for m in FIGURE_RE.finditer(text, start, end):
         num = m.group("num")
         ns, ne = m.span("num")
-        before = text[max(0, ns - 3):ns] if not m.group("prefix") else text[max(0, m.start() - 3):m.start()]
+        pm = _PREFIX_BEFORE.search(text, max(start, ns - 3), ns)
+        prefix = pm.group(0) if pm else None
+        before = text[max(0, (pm.start() if pm else ns) - 3):pm.start() if pm else ns]
         if _ORDINAL_BEFORE.search(before):
             continue
         # Part of a longer digit run or decimal (phone numbers, 12345 热线, 2.0版).
@@ -106,7 +113,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         if is_cn:
             if num in ("一", "两", "〇", "零"):
                 continue  # 一件事, 两个清单: idioms far more often than figures
-            if set(num) <= {"万", "亿", "千", "百"} and not (m.group("prefix") and len(num) == 1):
+            if set(num) <= {"万", "亿", "千", "百"} and not (prefix and len(num) == 1):
                 continue  # 逾千件 is a figure; 千家万户 is not
             # A Chinese numeral glued to a preceding CJK char is usually a word (统一, 唯一).
             if ns > 0 and text[ns - 1] in _CN_DIGITS:
@@ -133,7 +140,6 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         if unit == "‰":
             value /= 10
         comparator = "="
-        prefix = m.group("prefix")
         if prefix:
             comparator = _PREFIX_CMP[prefix] or "="
         if m.group("approx1"):
@@ -146,7 +152,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             else:
                 comparator = _SUFFIX_CMP[suffix]
         fig_end = m.end() if suffix else m.end("unit")
-        fig_start = m.start() if prefix else ns
+        fig_start = pm.start() if pm else ns
         out.append(
             Figure(
                 start=fig_start,

@@ -184,3 +184,12 @@ def test_rate_basis_from_counts_in_the_sentence():
 def test_restated_figure_is_one_fact():
     _, _, facts = parse_body("r", "共受理行政复议案件556件。\n全年共受理行政复议案件556件。")
     assert [f["is_duplicate"] for f in facts] == [False, True]
+
+
+def test_figures_dated_to_another_year_are_not_facts_of_the_report():
+    text = "2024年受理行政复议案件120件,2023年为98件。自2019年以来累计调解纠纷3000件。"
+    _, _, facts = parse_body("r", text, report_year=2024)
+    assert [(f["metric_code"], f["value"]) for f in facts] == [("admin_review.accepted", 120.0)]
+    # Without a known year nothing is filtered on dates.
+    _, _, facts = parse_body("r", "2023年受理行政复议案件98件。")
+    assert [f["value"] for f in facts] == [98.0]

@@ -8,8 +8,10 @@ pipeline's t2s conversion guarantees it).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections import Counter
+from functools import lru_cache
 
 from fazhi_parse.regions import resolve_region
 
@@ -39,8 +41,9 @@ _ISSUER_LINE = re.compile(rf"^(?:(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}\s
 _GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{2,24}?人民政府(?:办公室)?")
 
 
-def _lines(s: str) -> list[tuple[int, int]]:
-    """[start, end) of each non-blank line, whitespace trimmed."""
+@lru_cache(maxsize=8)
+def _lines(s: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of each non-blank line, whitespace trimmed (cached: every rule asks)."""
     out = []
     for m in re.finditer(r"[^\n\r]+", s):
         line = m.group()
@@ -48,7 +51,7 @@ def _lines(s: str) -> list[tuple[int, int]]:
         body = line.strip()
         if body:
             out.append((m.start() + lead, m.start() + lead + len(body)))
-    return out
+    return tuple(out)
 
 
 def is_chrome(line: str) -> bool:
@@ -257,15 +260,19 @@ def _report_year(
 
 # ------------------------------------------------------------------ kind and script
 
+_NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
 def _script(text: str, simplified: str) -> str:
-    cjk = changed = 0
-    for a, b in zip(text, simplified):
-        if "\u4e00" <= a <= "\u9fff":
-            cjk += 1
-            changed += a != b
+    # t2s maps ideographs to ideographs, so dropping everything else from both
+    # keeps them aligned (width folding of punctuation does not count).
+    a, b = _NON_CJK.sub("", text), _NON_CJK.sub("", simplified)
+    if len(a) != len(b):
+        return "traditional" if a != b else "simplified"
+    changed = sum(map(operator.ne, a, b))
     # t2s also touches a few characters of simplified text (variant forms,
     # quoted names); a traditional text changes roughly one character in four.
-    return "traditional" if changed >= 5 and changed >= 0.05 * cjk else "simplified"
+    return "traditional" if changed >= 5 and changed >= 0.05 * len(a) else "simplified"
 
 
 _ROL = re.compile(r"法治政府建设")

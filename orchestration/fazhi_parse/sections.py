@@ -56,59 +56,45 @@ def _heading(line_head: str) -> tuple[int, str] | None:
 
 
 _HEAD_FIRST = set(_CN) | set("、(（0123456789其")
-_WS = " \t\r\n\u3000\xa0"
+
+
+# A sentence: text up to and including its end marks, never across a line break.
+_SENTENCE = re.compile(r"[^\S\n]*([^。！？!?；;\n]*[^。！？!?；;\s][^。！？!?；;\n]*[。！？!?；;]*|[。！？!?；;]+)")
 
 
 def split_sentences(simplified: str) -> list[Sentence]:
     """Sentences of the text with section path and kind; spans index the original."""
-    chrome = chrome_line_spans(simplified)
+    chrome_starts = {s for s, _ in chrome_line_spans(simplified)}
     path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
     out: list[Sentence] = []
     path_str, title, kind = "", "", "body"
-    line_pos = 0
-    for line in simplified.split("\n"):
-        line_end = line_pos + len(line)
-        is_chrome = (line_pos, line_end) in chrome
-        paragraph_kind = None
-        first = True
-        pos = 0
-        for m in _SENTENCE_END.finditer(line + "。"):
-            seg_start, seg_end = pos, min(m.end(), len(line))
-            pos = m.end()
-            while seg_start < seg_end and line[seg_start] in _WS:
-                seg_start += 1
-            if seg_start >= seg_end:
-                continue
-            body = line[seg_start:seg_end]
-            if not is_chrome:
-                head = _heading(body) if body[0] in _HEAD_FIRST else None
-                if head and (first or head[0] == 4):
-                    level, label = head
-                    while path and path[-1][0] >= level:
-                        path.pop()
-                    parent_kind = path[-1][3] if path else "body"
-                    k = parent_kind
-                    if level < 4 and k == "body":
-                        if _PLANS.search(body[:30]):
-                            k = "plans"
-                        elif _PROBLEMS.search(body[:30]):
-                            k = "problems"
-                    path.append((level, label, body.strip()[:80], k))
-                    path_str = "/".join(p[1] for p in path)
-                    title, kind = path[-1][2], path[-1][3]
-                if first and _PLAN_PARAGRAPH.match(body):
-                    paragraph_kind = "plans"
-            out.append(
-                Sentence(
-                    no=len(out),
-                    start=line_pos + seg_start,
-                    end=line_pos + seg_end,
-                    section_path=path_str,
-                    section_title=title,
-                    section_kind=paragraph_kind or kind,
-                    is_chrome=is_chrome,
-                )
-            )
-            first = False
-        line_pos = line_end + 1
+    paragraph_kind = None
+    line_chrome = False
+    for m in _SENTENCE.finditer(simplified):
+        start, end = m.span(1)
+        if start == end:
+            continue
+        line_start = m.start() == 0 or simplified[m.start() - 1] == "\n"
+        body = m.group(1)
+        if line_start:
+            line_chrome = m.start() in chrome_starts
+            paragraph_kind = None
+        if not line_chrome:
+            head = _heading(body) if body[0] in _HEAD_FIRST else None
+            if head and (line_start or head[0] == 4):
+                level, label = head
+                while path and path[-1][0] >= level:
+                    path.pop()
+                k = path[-1][3] if path else "body"
+                if level < 4 and k == "body":
+                    if _PLANS.search(body, 0, 30):
+                        k = "plans"
+                    elif _PROBLEMS.search(body, 0, 30):
+                        k = "problems"
+                path.append((level, label, body.strip()[:80], k))
+                path_str = "/".join(p[1] for p in path)
+                title, kind = path[-1][2], path[-1][3]
+            if line_start and _PLAN_PARAGRAPH.match(body):
+                paragraph_kind = "plans"
+        out.append(Sentence(len(out), start, end, path_str, title, paragraph_kind or kind, line_chrome))
     return out

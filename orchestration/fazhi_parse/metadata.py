@@ -77,8 +77,8 @@ def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         line = s[a:b]
         if is_chrome(line):
             continue
-        if _ADDRESSEE.match(line) or _PROSE.search(line) or len(line) > 90:
-            break
+        if _ADDRESSEE.match(line) or _PROSE.search(line) or len(line) > 90 or _ENUMERATED.match(line):
+            break  # 省委、省政府:, prose or 一、主要工作: the body has begun
         if _ISSUER_LINE.match(line):
             heads.append((a, b))  # 威县人民政府 on its own line, above the title
             continue
@@ -87,10 +87,11 @@ def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
             if heads and not _ORG_TOKEN.match(line):
                 return heads[-1:] + [(a, b)], heads
             return [(a, b)], heads
-        if re.fullmatch(r"[\d\s\-/.年月日:：]+", line):
-            continue  # a bare date
-        break
+        # Anything else short (a site name, a bare date, a column label) is skipped.
     return [], heads
+
+
+_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
 
 
 def _issuer_from(line: str) -> tuple[int, int] | None:
@@ -127,6 +128,10 @@ _SIGN_DATE = re.compile(
     r"^\s*((?:19|20)\d\d|[一二][〇○零O一二三四五六七八九]{3})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月"
     r"\s*([\d一二三四五六七八九十]{1,3})\s*日\s*$"
 )
+
+
+# 威县人民政府  2020年1月2日: the date closing a signature line.
+_SIGN_DATE_END = re.compile(r"(?:^|\s)" + _SIGN_DATE.pattern.removeprefix("^\\s*"))
 
 
 def _signature_lines(s: str) -> list[tuple[int, int]]:
@@ -182,9 +187,8 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
         if m and is_chrome(s[a:b]):
             spans.append((a, b))
             found = found or _date(*m.groups())
-    tail = _lines(s)[-8:]
-    for a, b in tail:
-        m = _SIGN_DATE.match(s[a:b])
+    for a, b in _lines(s)[-8:]:
+        m = _SIGN_DATE.match(s[a:b]) or (b - a <= 40 and not _PROSE.search(s[a:b]) and _SIGN_DATE_END.search(s[a:b]))
         if m:
             spans.append((a, b))
             found = found or _date(*m.groups())

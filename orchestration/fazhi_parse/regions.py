@@ -391,12 +391,18 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
     return [ln.strip() for ln in head if ln.strip()], [ln.strip() for ln in tail if ln.strip()]
 
 
+# 在赣州市委、市政府的坚强领导下 / 按照江西省委部署: superiors, not the author.
+_SUPERIOR_CLAUSE = re.compile(r"(?:在|按照|根据|认真落实|贯彻落实)[^,，。;；]{0,40}?(?:领导下|部署|要求|精神)")
+
+
 def _opening(text: str) -> str:
-    """The first sentence of the body: the first of the leading lines that reads as prose."""
+    """The subject of the first body sentence: the first of the leading lines that
+    reads as prose, with clauses naming superiors blanked out."""
     for line in _lines(text)[0][:12]:
         if not re.search(r"[。,，]", line) or (_ADDRESSEE.match(line) and len(line) < 40):
             continue  # headings, web chrome, 省委、省政府:
-        return re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
+        sentence = re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
+        return _SUPERIOR_CLAUSE.sub(lambda m: " " * len(m.group()), sentence)
     return ""
 
 
@@ -424,9 +430,11 @@ def _window(s: str, h: NameHit) -> str:
     return s[start:end].strip()
 
 
-def _collect(text: str, sources: list[tuple[int, str]], allow_stems: bool, cands: dict) -> None:
+def _collect(text: str, sources: list[tuple[int, str]], allow_stems: bool, cands: dict, first_only: bool = False) -> None:
     for tier, src in sources:
         hits = find_full_names(src) + (find_stem_names(src) if allow_stems else [])
+        if first_only:
+            hits = sorted(hits, key=lambda h: h.start)[:1]
         for h in hits:
             code = _pick(text, h, src)
             if code is None:
@@ -446,9 +454,13 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     """
     idx = _index()
     text = simplified_text
+    if any(_names_a_zone(h) for h in (title, issuer) if h):
+        return None  # a development zone's report: no division of its own
     cands: dict[tuple[int, str], _Cand] = {}
-    head = [(0, s) for s in (title, issuer, _opening(text), _signature(text)) if s]
-    _collect(text, head, True, cands)
+    _collect(text, [(0, s) for s in (title, issuer, _signature(text)) if s], True, cands)
+    # The opening sentence's first named place is its subject (景德镇市坚持…);
+    # places named later in it are often subordinates (乐平市获评…).
+    _collect(text, [(0, _opening(text))], True, cands, first_only=True)
     own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
     gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in re.finditer("人民政府|委员会", text)]
     _collect(text, [(1, s) for s in own_docs + gov_lines], False, cands)
@@ -508,6 +520,15 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     if strong & {"县", "旗"} and d.selfref not in strong:
         return None  # the report says 我县 but we only found a higher level
     return RegionMatch(d.code, d.name, d.level, d.province, d.prefecture, chosen.evidence)
+
+
+_ZONE = re.compile(r"开发区|高新区|经开区|管委会|管理委员会|工业园区|产业园区|保税区|综合保税区")
+
+
+def _names_a_zone(heading: str) -> bool:
+    """Whether a heading is a zone's (XX市高新技术产业开发区管委会), not a division's."""
+    zone = _ZONE.search(heading)
+    return bool(zone) and not any(h.start <= zone.start() < h.end for h in find_full_names(heading))
 
 
 def _deepest(cands: list[_Cand]) -> _Cand | None:

@@ -106,6 +106,18 @@ TITLE_CASES = [
         "于都县人民政府",
     ),
     (
+        "site name and a date above the title are skipped",
+        "威县人民政府门户网站\n2019-12-30\n关于威县2019年法治政府建设情况的报告\n2019年,我县坚持依法行政,全县法治政府建设成效明显。",
+        "关于威县2019年法治政府建设情况的报告",
+        None,
+    ),
+    (
+        "a numbered section heading is not a title",
+        "一、2024年法治政府建设主要工作及成效\n(一)聚焦服务发展,政府权力运行更加高效透明",
+        None,
+        None,
+    ),
+    (
         "body straight away",
         "2023年以来,我县坚持以习近平新时代中国特色社会主义思想为指导,扎实推进法治政府建设。现将有关情况报告如下:\n一、主要工作",
         None,
@@ -172,6 +184,12 @@ YEAR_CASES = [
         "二〇二三年度法治政府建设情况报告\n一年来,我县深入推进法治政府建设。\n二〇二四年一月十五日",
         2023,
         dt.date(2024, 1, 15),
+    ),
+    (
+        "signature and date on one line",
+        "2022年,全县法治政府建设稳步推进。\n特此报告。\n滑县人民政府    2023年1月6日",
+        2022,
+        dt.date(2023, 1, 6),
     ),
     (
         "a plan year never taken even when it is the only one",

@@ -196,6 +196,12 @@ NONE_CASES = [
         "赣州市2023年法治政府建设情况报告",
     ),
     (
+        "a development zone's report: not a division",
+        "2023年,我区坚持以习近平法治思想为指导,全区法治政府建设取得成效,在全市考核中位列前茅。"
+        "与柳北区联合开展执法检查,柳北区司法局给予支持。",
+        "柳州市柳东新区管理委员会 柳州高新技术产业开发区管理委员会关于2023年法治政府建设情况的报告",
+    ),
+    (
         "two counties named with equal weight",
         "2023年,我县推进法治政府建设。\n中共兴国县委 于都县人民政府",
         None,
@@ -241,3 +247,22 @@ def test_issuer_alone_decides():
 )
 def test_two_character_names_only_at_word_start(text, names):
     assert [h.name for h in find_full_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "2024年,景德镇市坚持依法行政,乐平市获评全国法治政府建设示范市,全市法治政府建设取得新成效。",
+            ("景德镇市", "江西省"),
+        ),
+        (
+            "2024年,在赣州市委、市政府的坚强领导下,瑞金市坚持依法行政,全市法治政府建设取得新成效。",
+            ("瑞金市", "赣州市"),
+        ),
+    ],
+    ids=["prefecture names a county-level city later", "superior named in a 领导下 clause"],
+)
+def test_opening_subject_decides_between_same_kind(text, expected):
+    got = resolve_region(text, None, None)
+    assert got is not None and got.region_code == code_of(*expected)

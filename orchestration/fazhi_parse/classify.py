@@ -55,6 +55,7 @@ class _Cue:
 @dataclass(slots=True)
 class Rules:
     topics: re.Pattern  # named groups: one per topic
+    any_topic: re.Pattern  # a catalog topic word anywhere: sentences without one are skipped
     count: dict[str, tuple[re.Pattern, dict[str, list[_Cue]]]]
     rate: dict[str, tuple[re.Pattern, dict[str, str]]]
     channels: list[tuple[str, re.Pattern]]
@@ -73,6 +74,7 @@ def _read(name: str) -> list[dict]:
 def rules() -> Rules:
     topic_rows = _read("topics.csv")
     topics = re.compile("|".join(f"(?P<{r['topic']}>{r['pattern']})" for r in topic_rows))
+    any_topic = re.compile("|".join(r["pattern"] for r in topic_rows if r["topic"] not in ("neutral", "off_topic")))
     count_cues: dict[str, dict[str, list[_Cue]]] = {}
     rate_cues: dict[str, dict[str, str]] = {}
     for r in _read("metric_cues.csv"):
@@ -85,7 +87,7 @@ def rules() -> Rules:
     count = {t: (re.compile(_alternation(c)), c) for t, c in count_cues.items()}
     rate = {t: (re.compile(_alternation(c)), c) for t, c in rate_cues.items()}
     channels = [(r["channel"], re.compile(r["pattern"])) for r in _read("channels.csv")]
-    return Rules(topics=topics, count=count, rate=rate, channels=channels)
+    return Rules(topics=topics, any_topic=any_topic, count=count, rate=rate, channels=channels)
 
 
 @dataclass(slots=True)
@@ -188,6 +190,8 @@ def classify_sentence(
     (2023年为98件 in a 2024 report, 2019年以来累计…) is not a fact of the report.
     """
     rs = rules()
+    if not rs.any_topic.search(simplified, start, end):
+        return [Classified(figure=f, clause_start=f.start) for f in figures]
     out: list[Classified] = []
     topic: str | None = None
     pos = start

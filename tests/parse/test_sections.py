@@ -1,0 +1,49 @@
+"""Sentence splitting and the section outline."""
+from __future__ import annotations
+
+from fazhi_parse.sections import split_sentences
+from fazhi_parse.text import to_simplified
+
+REPORT = """XX县2024年法治政府建设情况报告
+一、主要举措和成效
+(一)推进依法行政。一是健全制度。受理行政复议案件57件;审结42件。二是强化监督。
+1.规范执法。全年开展检查12次。
+二、存在的问题
+执法人员不足。
+三、下一步工作打算
+(一)深化改革。力争纠错率达到15%。
+"""
+
+
+def outline(text):
+    simplified, _ = to_simplified(text)
+    return [(text[s.start:s.end], s.section_path, s.section_kind) for s in split_sentences(simplified)]
+
+
+def test_section_paths_and_kinds():
+    assert outline(REPORT) == [
+        ("XX县2024年法治政府建设情况报告", "", "body"),
+        ("一、主要举措和成效", "一", "body"),
+        ("(一)推进依法行政。", "一/(一)", "body"),
+        ("一是健全制度。", "一/(一)/一是", "body"),
+        ("受理行政复议案件57件;", "一/(一)/一是", "body"),
+        ("审结42件。", "一/(一)/一是", "body"),
+        ("二是强化监督。", "一/(一)/二是", "body"),
+        ("1.规范执法。", "一/(一)/1", "body"),
+        ("全年开展检查12次。", "一/(一)/1", "body"),
+        ("二、存在的问题", "二", "problems"),
+        ("执法人员不足。", "二", "problems"),
+        ("三、下一步工作打算", "三", "plans"),
+        ("(一)深化改革。", "三/(一)", "plans"),
+        ("力争纠错率达到15%。", "三/(一)", "plans"),
+    ]
+
+
+def test_traditional_headings_and_a_missing_numeral():
+    text = "、堅持改革創新，推動政府高效履職。\n二、存在問題\n下一步，我縣將繼續推進。\n"
+    assert [(p, k) for _, p, k in outline(text)] == [("、", "body"), ("二", "problems"), ("二", "plans")]
+
+
+def test_a_plans_paragraph_without_heading():
+    text = "一、主要成效\n受理案件10件。\n下一步,我县将加强行政复议工作。受理案件20件。\n审结案件9件。\n"
+    assert [k for _, _, k in outline(text)] == ["body", "body", "plans", "plans", "body"]

@@ -347,11 +347,11 @@ class RegionMatch:
     evidence: str  # the text that decided it
 
 
-# Self-references: 我县, 全区, 本市… The characters before 全 that make a word
-# (健全县级, 安全区) are excluded.
-_SELFREF = re.compile(r"(?<![健安完齐周保成顾万两十])(?:我|全|本)([县区市旗州盟省])(?![场域])")
+# Self-references: 我县, 全区, 本市… Characters that make a word with 全 or 本
+# in front (健全县级, 安全区, 基本县情) are excluded.
+_SELFREF = re.compile(r"(?<![健安完齐周保成顾万两十基根资样版文书日])(?:我|全|本)([县区市旗州盟省])(?![场域])")
+_STRONG_SELFREF = re.compile(r"(?<![基根资样版文书日成])(?:我|本)([县区市旗州盟省])(?![场域])")
 # Addressed upward (省委、省政府: / 市委、市政府:): written by the level below.
-_STRONG_SELFREF = re.compile(r"(?:我|本)([县区市旗州盟省])(?![场域])")
 _ADDRESSEE = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]")
 _DOC_TITLE = re.compile(r"《([^《》]{3,60})》")
 
@@ -494,6 +494,7 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
         # Weaker evidence: the place's kind must be how the report mostly calls itself.
         return top > 0 and selfref[char] == top and (c.tier == 1 or c.count >= 2)
 
+    named = [c for c in cands.values() if c.tier == 0 and allowed(c)]
     pool = [c for c in cands.values() if allowed(c) and agrees(c)]
     headline = [c for c in pool if c.tier == 0]
     chosen = _deepest(headline) if headline else None
@@ -516,6 +517,8 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
                 break
     if chosen is None:
         return None
+    if chosen.tier > 0 and named and not any(_within(chosen.code, c.code) for c in named):
+        return None  # the body points elsewhere than the headline
     d = idx.divs[chosen.code]
     if strong & {"县", "旗"} and d.selfref not in strong:
         return None  # the report says 我县 but we only found a higher level

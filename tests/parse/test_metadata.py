@@ -244,3 +244,29 @@ def test_returns_document_columns():
     got = meta("2023年以来,我县扎实推进法治政府建设。")
     own = set(DOCUMENTS) - {"report_id", "parser_version", "char_count", "t2s_length_preserved"}
     assert own <= set(got)
+
+
+# ------------------------------------------------------------------ robustness
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FRAGMENTS = [
+    "兴国县", "鼓楼区", "柳州市", "江西", "省委、省政府:", "我县", "全市", "我区", "2023年", "2024年以来,", "二〇二五年二月十日",
+    "发布时间:2020-01-06", "关闭窗口", "人民政府", "中共", "委员会", "关于", "法治政府建设", "情况报告", "下一步工作打算",
+    "一、", "(一)", "。", ",", "\n", "  ", "《", "》", "今年以来", "全县共办理案件12件", "特此报告", "威县", "开发区",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40))
+def test_never_fails_and_evidence_is_in_the_text(parts):
+    text = "".join(parts)
+    got = extract_metadata(text, text)
+    for key in ("title", "issuer", "region_evidence", "year_evidence"):
+        if got[key] is not None:
+            assert got[key].replace("\n", "") in text.replace("\n", ""), key
+    assert got["kind"] in {"rule_of_law_report", "other_government_text"}
+    assert got["script"] == "simplified"
+    if got["region_code"] is not None:
+        assert got["region_evidence"]

@@ -28,7 +28,7 @@ _CHROME = re.compile(
     rf"(?:发布|发佈|公开|成文|生成|发文|印发|更新)?(?:时间|日期){_COLON}.*|"
     rf"(?:索引号|发布机构|发文机关|发文字号|文号|主题分类|体裁分类|主题词|公开方式|公开范围|有效性|"
     rf"信息来源|来源|作者|编辑|责任编辑|浏览次数|点击数|阅读次数|访问量|分享){_COLON}.*|"
-    r".*(?:ICP备|版权所有|网站标识码|主办单位|技术支持).*|"
+    r".*(?:ICP备|版权所有|网站标识码|主办单位|技术支持).*|.{0,16}(?:专栏|专题)|"
     r".*(?:>|＞|»|›).*"  # navigation crumbs: 首页 > 政务公开 > …
     r")\s*$"
 )
@@ -39,6 +39,10 @@ _GOV_ORG = r"(?:人民政府办公室|人民政府|政府办公室|司法局|领
 _ORG_TOKEN = re.compile(rf"(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}")
 _ISSUER_LINE = re.compile(rf"^(?:(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}\s*)+$")
 _GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{2,24}?人民政府(?:办公室)?")
+# 一、 / (二) / 3. / 第一部分: a numbered heading of the body.
+_ENUMERATED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+部分)"
+)
 
 
 @lru_cache(maxsize=8)
@@ -63,7 +67,8 @@ def is_chrome(line: str) -> bool:
 
 
 def _looks_like_title(line: str) -> bool:
-    return len(line) <= 90 and not _PROSE.search(line) and bool(_TITLE_WORD.search(line))
+    # At least 8 characters: column labels such as 法治政府建设 are not titles.
+    return 8 <= len(line) <= 90 and not _PROSE.search(line) and bool(_TITLE_WORD.search(line))
 
 
 def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -90,8 +95,6 @@ def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         # Anything else short (a site name, a bare date, a column label) is skipped.
     return [], heads
 
-
-_ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
 
 
 def _issuer_from(line: str) -> tuple[int, int] | None:
@@ -195,7 +198,7 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
     return found, spans
 
 
-_YEAR = re.compile(r"(?<![\d〔\[(（【])((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?!\s*[-—–~至到]|底前|前)")
+_YEAR = re.compile(r"(?<![\d〔\[(（【\-—–~至到])((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?!\s*[-—–~至到]|底前|前)")
 _RANGE = re.compile(r"(?:19|20)\d\d\s*[-—–~至到]\s*(?:19|20)?\d\d")
 _PLAN_HEAD = re.compile(r"下一步|工作打算|工作计划|工作安排|工作思路|工作设想|努力方向|今后|明年|(?:19|20)\d\d年(?:度)?(?:重点)?工作")
 _PLAN_SENTENCE = re.compile(r"下一步|将继续|将进一步|计划|力争|打算|目标|预计|到(?:19|20)\d\d年")
@@ -210,9 +213,7 @@ def _plan_start(s: str) -> int:
     """Offset where the plans/next-steps part begins (len(s) when there is none)."""
     for a, b in _lines(s):
         line = s[a:b]
-        if len(line) <= 40 and _PLAN_HEAD.search(line) and re.match(
-            r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+部分)", line
-        ):
+        if len(line) <= 40 and _PLAN_HEAD.search(line) and _ENUMERATED.match(line):
             return a
     return len(s)
 
@@ -281,7 +282,7 @@ def _script(text: str, simplified: str) -> str:
 
 _ROL = re.compile(r"法治政府建设")
 _REPORT_WORD = re.compile(r"报告|情况|工作总结|成效")
-_OTHER_DOC = re.compile(r"通知|意见|方案|规划|要点|办法|决定|纲要|实施细则|公告")
+_OTHER_DOC = re.compile(r"通知|通报|意见|方案|规划|要点|办法|决定|纲要|实施细则|公告")
 
 
 def _kind(title: str | None, opening: str, text: str) -> str:
@@ -328,7 +329,8 @@ def extract_metadata(text: str, simplified: str) -> dict:
     year, year_span, year_text = _report_year(s, title_s, opening, published, date_spans)
     year_evidence = title if year_text is not None else (orig(*year_span) if year_span else None)
 
-    region = resolve_region(s, title_s, issuer_s)
+    # Lines of a split title stay separate lines, so evidence cut from it is found in `s`.
+    region = resolve_region(s, "\n".join(s[a:b] for a, b in title_spans) or None, issuer_s)
     region_evidence = None
     if region:
         pos = s.find(region.evidence)

@@ -133,6 +133,14 @@ def test_title_and_issuer(label, text, title, issuer):
     assert got["issuer"] == issuer
 
 
+def test_split_traditional_title_evidence_as_printed():
+    text = "威縣人民政府\n\n2019年度法治政府建設情況報告\n\n2019年以來,我縣堅持依法行政,全縣法治政府建設成效明顯。"
+    got = meta(text)
+    assert got["title"] == "威縣人民政府2019年度法治政府建設情況報告"
+    assert got["region_name"] == "威县"
+    assert got["region_evidence"] in text and "縣" in got["region_evidence"]
+
+
 def test_traditional_title_kept_as_printed():
     text = "興國縣人民政府關於2023年度法治政府建設情況的報告\n2023年以來,我縣堅持以習近平法治思想為指導,全縣法治政府建設取得新成效。"
     got = meta(text)
@@ -190,6 +198,12 @@ YEAR_CASES = [
         "2022年,全县法治政府建设稳步推进。\n特此报告。\n滑县人民政府    2023年1月6日",
         2022,
         dt.date(2023, 1, 6),
+    ),
+    (
+        "the end of a plan's year range does not vote",
+        "一年来,我县法治政府建设稳步推进。\n落实《法治政府建设实施纲要(2021—2025年)》,2023年全县办理复议案件30件。",
+        2023,
+        None,
     ),
     (
         "a plan year never taken even when it is the only one",

@@ -239,12 +239,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         if reading is not None and (declared.startswith("utf") or plausibility(reading[0]) >= MIN_PLAUSIBILITY):
             return _checked(*reading)
     if utf8 is not None:
-        # Valid UTF-8 is strong evidence, except for very short non-ASCII runs
-        # (the classic GBK '联通' whose bytes happen to be valid UTF-8).
-        if _non_ascii(utf8) > 64 or plausibility(utf8) >= MIN_PLAUSIBILITY:
+        # Valid UTF-8 is strong evidence, except for a few GBK characters whose
+        # bytes happen to be valid UTF-8 too (the classic '联通'): they read as
+        # two-byte UTF-8 sequences, Latin/Greek/Cyrillic letters, never hanzi.
+        if _non_ascii(utf8) > 64 or not _looks_like_mojibake(utf8):
             return _checked(utf8, "utf-8")
         legacy = _legacy_chinese(data)
-        if legacy and legacy[2] >= MIN_PLAUSIBILITY and legacy[2] > plausibility(utf8):
+        if legacy and not legacy[1].endswith("-lossy") and legacy[2] >= MIN_PLAUSIBILITY:
             return _checked(legacy[0], legacy[1])
         return _checked(utf8, "utf-8")
     lossy_utf8 = _try(data, "utf-8")
@@ -261,6 +262,13 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             f"(the best reading, {legacy[1]}, has only {legacy[2]:.0%} common characters)",
         )
     return _checked(legacy[0], legacy[1])
+
+
+def _looks_like_mojibake(text: str) -> bool:
+    """Most non-ASCII characters are U+0080..U+07FF (GBK bytes read as UTF-8)."""
+    non_ascii = [c for c in text if c > "\x7f"]
+    two_byte = sum(1 for c in non_ascii if c <= "\u07ff")
+    return bool(non_ascii) and two_byte >= 0.5 * len(non_ascii)
 
 
 def _non_ascii(text: str) -> int:

@@ -79,8 +79,9 @@ _CRUMB_LINE = re.compile(r"^(?:当前位置|您现在的位置|您的位置|所�
 _SHORT_LINE = 150
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-.:]+)""", re.I)
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S)
-_ANY_TAG = re.compile(rb"<(?:p|div|br|html|body|span|table|h[1-6])\b", re.I)
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S)
+_ANY_TAG = re.compile(r"<(?:p|div|br|html|body|span|table|h[1-6])\b", re.I)
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 _CHARSET_ALIASES = {
     # WHATWG maps these labels to GBK; GB18030 is its superset.
     "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
@@ -90,17 +91,17 @@ _CHARSET_ALIASES = {
 }  # fmt: skip
 
 
-def looks_like_html(data: bytes, suffix: str) -> bool:
-    """An .html/.htm file with markup in it, or any file that starts like an HTML document."""
-    head = data[:4096]
-    for bom in (b"\xef\xbb\xbf",):
-        if head.startswith(bom):
-            head = head[len(bom) :]
+def looks_like_html(content: bytes | str, suffix: str) -> bool:
+    """An .html/.htm file with markup in it, or any file that starts like an HTML document.
+
+    Takes raw bytes (ASCII-compatible encodings) or decoded text (needed for UTF-16).
+    """
+    if isinstance(content, bytes):
+        content = content[:65536].decode("latin-1")
+    head = content[:65536].lstrip("\ufeff")
     if _HTML_START.match(head):
         return True
-    if suffix.lower() in {".html", ".htm", ".shtml", ".xhtml"}:
-        return bool(_ANY_TAG.search(head)) or bool(_ANY_TAG.search(data[:65536]))
-    return False
+    return suffix.lower() in HTML_SUFFIXES and bool(_ANY_TAG.search(head))
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -128,15 +129,28 @@ def _is_chrome_by_name(tokens: set[str]) -> bool:
     return bool(tokens & _CHROME_TOKENS) or any(s in t for t in tokens for s in _CHROME_SUBSTRINGS)
 
 
-def _text_len(node: LexborNode) -> int:
-    return len(_SPACES.sub("", node.text(deep=True)))
+def _measure(root: LexborNode) -> dict[int, tuple[int, int]]:
+    """mem_id -> (visible text length, of which inside links), one bottom-up pass.
 
-
-def _link_density(node: LexborNode, total: int) -> float:
-    if total == 0:
-        return 0.0
-    linked = sum(_text_len(a) for a in node.css("a"))
-    return linked / total
+    Whitespace is not counted, nor text of never-rendered elements, so a big
+    inline script cannot make a menu look like the bulk of the page.
+    """
+    sizes: dict[int, tuple[int, int]] = {}
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if node.is_text_node:
+            sizes[node.mem_id] = (len(_SPACES.sub("", node.text_content or "")), 0)
+            continue
+        children = list(node.iter(include_text=True)) if node.tag not in _INVISIBLE else []
+        if not done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children)
+            continue
+        text = sum(sizes.get(c.mem_id, (0, 0))[0] for c in children)
+        linked = text if node.tag == "a" else sum(sizes.get(c.mem_id, (0, 0))[1] for c in children)
+        sizes[node.mem_id] = (text, linked)
+    return sizes
 
 
 def _inside(node: LexborNode, tags: set[str]) -> bool:
@@ -151,7 +165,8 @@ def _inside(node: LexborNode, tags: set[str]) -> bool:
 class _Walker:
     """Depth-first walk that emits lines, skipping furniture subtrees."""
 
-    def __init__(self, page_text_len: int):
+    def __init__(self, sizes: dict[int, tuple[int, int]], page_text_len: int):
+        self.sizes = sizes
         self.page = max(page_text_len, 1)
         self.lines: list[str] = []
         self.buffer: list[str] = []
@@ -173,13 +188,13 @@ class _Walker:
         furniture = tag in _FURNITURE or (tag == "header" and not _inside(node, {"article", "main"}))
         if not (by_name or furniture or tag in _CONTAINERS):
             return False
-        length = _text_len(node)
+        length, linked = self.sizes.get(node.mem_id, (0, 0))
         if length == 0 or self._holds_most_text(length):
             return False
         if by_name or furniture:
             return True
-        # Menus and link lists: mostly link text, no sentence of their own.
-        return tag in _CONTAINERS and _link_density(node, length) > 0.5 and not node.css_first("p")
+        # Menus and link lists: mostly link text.
+        return linked > 0.6 * length
 
     def flush(self) -> None:
         if self.buffer:
@@ -240,11 +255,7 @@ def article_text(html: str) -> str:
     body = tree.body or tree.root
     if body is None:
         return ""
-    page_len = 0
-    # Measure the page without scripts and styles so they cannot shield chrome.
-    for node in body.css("script, style, noscript, template"):
-        page_len -= _text_len(node)
-    page_len += _text_len(body)
-    lines = _Walker(page_len).walk(body)
+    sizes = _measure(body)
+    lines = _Walker(sizes, sizes[body.mem_id][0]).walk(body)
     kept = [line.strip() for line in lines]
     return "\n".join(line for line in kept if line and not _is_chrome_line(line))

@@ -16,11 +16,10 @@ from pathlib import Path
 import polars as pl
 
 from fazhi_parse.decode import decode_bytes, normalise_newlines
-from fazhi_parse.html_text import article_text, declared_charset, looks_like_html
+from fazhi_parse.html_text import HTML_SUFFIXES, article_text, declared_charset, looks_like_html
 from fazhi_parse.schema import REPORT_FILES
 
 DEFAULT_MAX_BYTES = 50 * 2**20
-_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 
 
 def _source_file(path: Path, root: Path) -> str:
@@ -83,7 +82,7 @@ def read_report(
     row: dict = dict.fromkeys(REPORT_FILES)
     row["source_file"] = _source_file(path, root)
     row["ingested_at"] = ingested_at or datetime.now(timezone.utc)
-    row["media_type"] = "text/html" if path.suffix.lower() in _HTML_SUFFIXES else "text/plain"
+    row["media_type"] = "text/html" if path.suffix.lower() in HTML_SUFFIXES else "text/plain"
 
     def reject(reason: str) -> dict:
         row["status"] = "rejected"
@@ -134,6 +133,8 @@ def _decode_into(row: dict, data: bytes, suffix: str, reject) -> dict:
     decoded = decode_bytes(data, declared_charset(data) if is_html else None)
     if decoded.text is None:
         return reject(decoded.problem)
+    # UTF-16 pages only show their markup once decoded.
+    is_html = is_html or looks_like_html(decoded.text, suffix)
     if is_html:
         row["media_type"] = "text/html"
         row["encoding"] = f"html/{decoded.encoding}"

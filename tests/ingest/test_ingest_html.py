@@ -183,3 +183,11 @@ def test_page_without_class_hints_loses_its_chrome_by_shape():
 )  # fmt: skip
 def test_article_text_layout(html, expected):
     assert article_text(f"<html><body>{html}</body></html>").split("\n") == expected
+
+
+def test_utf16_page_is_recognised_after_decoding(tmp_path, gov_page, body_lines):
+    # "Save as Unicode" in old browsers: UTF-16 LE with a BOM, meta tag unchanged.
+    row = _read(tmp_path, "report.txt", b"\xff\xfe" + gov_page.encode("utf-16-le"))
+    assert row["media_type"] == "text/html"
+    assert row["encoding"] == "html/utf-16"
+    _assert_is_the_report(row["text"], body_lines)

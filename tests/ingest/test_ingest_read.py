@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fazhi_parse.ingest import read_report
 from fazhi_parse.schema import REPORT_FILES
@@ -259,3 +261,60 @@ def test_named_pipe_is_rejected_without_blocking(tmp_path):
     row = read_report(path, tmp_path)  # opening it would block forever
     assert row["status"] == "rejected"
     assert row["reason"].startswith("unreadable:") and "pipe" in row["reason"]
+
+
+REASON_CODES = {"empty", "binary", "undecodable", "too_large", "unreadable", "not_text"}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000),
+        st.text(max_size=500).map(lambda s: s.encode("utf-8", "surrogatepass")),
+        st.text(alphabet=st.characters(codec="gb18030"), max_size=300).map(lambda s: s.encode("gb18030")),
+        st.builds(lambda s, b: f"<html><body><p>{s}</p></body></html>".encode("utf-8") + b, st.text(max_size=200), st.binary(max_size=50)),
+    ),
+    name=st.sampled_from(["r.txt", "r.html", "r"]),
+)
+def test_any_bytes_give_a_row_never_an_exception(tmp_path, data, name):
+    row = _read(tmp_path, name, data, max_bytes=2500)
+    assert row["status"] in {"accepted", "rejected"}
+    if row["status"] == "rejected":
+        assert row["reason"].split(":", 1)[0] in REASON_CODES, row["reason"]
+        assert row["report_id"] is None
+    else:
+        assert row["text"].strip() and "\r" not in row["text"]
+        assert row["report_id"] == hashlib.sha256(data).hexdigest()[:16]
+
+
+_PROSE = st.characters(blacklist_categories=("Cs", "Cc"))
+# Chinese prose: the alphabet reports are written in.
+_CHINESE = st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+    st.sampled_from(list(",。、;:?!“”‘’《》()【】—…\u3000 \n\r\t0123456789%abcXYZ")),
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.one_of(
+        st.text(_CHINESE, min_size=1, max_size=400),
+        # Anything with enough non-ASCII text is UTF-8 when it decodes as UTF-8.
+        st.builds(str.__add__, st.text(_PROSE, max_size=200), st.text(st.characters(min_codepoint=0x80, blacklist_categories=("Cs", "Cc")), min_size=65, max_size=200)),
+    ).filter(str.strip)
+)
+def test_utf8_prose_round_trips(tmp_path, text):
+    row = _read(tmp_path, "r.txt", text.encode("utf-8"))
+    if text.lstrip().lower().startswith(("<!doctype html", "<html", "<head", "<body", "<meta")):
+        return  # that is an HTML document
+    assert row["status"] == "accepted"
+    assert row["encoding"] == "utf-8"
+    assert row["text"] == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_short_gbk_that_happens_to_be_valid_utf8_is_read_as_gbk(tmp_path):
+    text = "学习实施"  # GBK D1A7 CFB0 CAB5 CAA9: every pair is also a valid UTF-8 sequence
+    data = text.encode("gbk")
+    assert all("\u0080" <= c <= "\u07ff" for c in data.decode("utf-8"))
+    row = _read(tmp_path, "r.txt", data)
+    assert row["encoding"] == "gb18030" and row["text"] == text

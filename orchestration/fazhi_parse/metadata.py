@@ -39,6 +39,7 @@ _GOV_ORG = r"(?:人民政府办公室|人民政府|政府办公室|司法局|领
 _ORG_TOKEN = re.compile(rf"(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}")
 _ISSUER_LINE = re.compile(rf"^(?:(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}\s*)+$")
 _GOVERNMENT = re.compile(r"[\u4e00-\u9fff]{2,24}?人民政府(?:办公室)?")
+_TITLE_LABEL = re.compile(r"(?:文章)?标题\s*[:：]\s*")
 # 一、 / (二) / 3. / 第一部分: a numbered heading of the body.
 _ENUMERATED = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+部分)"
@@ -79,8 +80,10 @@ def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """
     heads: list[tuple[int, int]] = []
     for a, b in _lines(s)[:15]:
+        label = _TITLE_LABEL.match(s, a, b)
+        a = label.end() if label else a  # 标题:XX县… keeps only the title itself
         line = s[a:b]
-        if is_chrome(line):
+        if not line or is_chrome(line):
             continue
         if _ADDRESSEE.match(line) or _PROSE.search(line) or len(line) > 90 or _ENUMERATED.match(line):
             break  # 省委、省政府:, prose or 一、主要工作: the body has begun

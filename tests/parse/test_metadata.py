@@ -112,6 +112,12 @@ TITLE_CASES = [
         None,
     ),
     (
+        "a 标题: label is not part of the title",
+        "标题:关于沂水县2023年度法治政府建设情况的报告\n2023年,沂水县坚持依法行政,全县法治政府建设成效明显。",
+        "关于沂水县2023年度法治政府建设情况的报告",
+        None,
+    ),
+    (
         "a numbered section heading is not a title",
         "一、2024年法治政府建设主要工作及成效\n(一)聚焦服务发展,政府权力运行更加高效透明",
         None,

@@ -272,9 +272,12 @@ _NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 def _script(text: str, simplified: str) -> str:
+    if text == simplified:
+        return "simplified"
     # t2s maps ideographs to ideographs, so dropping everything else from both
-    # keeps them aligned (width folding of punctuation does not count).
-    a, b = _NON_CJK.sub("", text), _NON_CJK.sub("", simplified)
+    # keeps them aligned (width folding of punctuation does not count). The
+    # first pages are a large enough sample.
+    a, b = _NON_CJK.sub("", text[:6000]), _NON_CJK.sub("", simplified[:6000])
     if len(a) != len(b):
         return "traditional" if a != b else "simplified"
     changed = sum(map(operator.ne, a, b))

@@ -248,10 +248,15 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         if legacy and not legacy[1].endswith("-lossy") and legacy[2] >= MIN_PLAUSIBILITY:
             return _checked(legacy[0], legacy[1])
         return _checked(utf8, "utf-8")
+    # Not UTF-8. A clean, plausible legacy reading wins over UTF-8 with a few
+    # replaced bytes (a mostly-ASCII GBK file has only a few invalid sequences);
+    # a UTF-8 report cut mid-character is not plausible Chinese as GB18030/Big5.
+    legacy = _legacy_chinese(data)
+    if legacy and not legacy[1].endswith("-lossy") and legacy[2] >= MIN_PLAUSIBILITY:
+        return _checked(legacy[0], legacy[1])
     lossy_utf8 = _try(data, "utf-8")
     if lossy_utf8 is not None:
         return _checked(*lossy_utf8)
-    legacy = _legacy_chinese(data)
     if legacy is None:
         return Decoded(None, None, "undecodable: the bytes are not valid UTF-8, UTF-16, GB18030 or Big5")
     if legacy[2] < MIN_PLAUSIBILITY:

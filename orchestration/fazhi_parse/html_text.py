@@ -46,7 +46,7 @@ _CHROME_TOKENS = {
     "foot", "ft", "header", "head", "hd", "top", "topbar", "logo", "search", "login",
     "links", "link", "yqlj", "related", "relate", "xgxx", "xglj", "location", "position",
     "weizhi", "dqwz", "print", "dayin", "close", "guanbi", "tool", "tools", "ad", "ads",
-    "advert", "side", "aside", "bottom", "ewm", "wza", "fontsize", "zihao", "zh",
+    "advert", "side", "aside", "bottom", "ewm", "wza", "fontsize", "zihao",
 }  # fmt: skip
 # Tokens that mark the article itself; they veto a chrome token on the same element.
 _CONTENT_TOKENS = {
@@ -112,9 +112,12 @@ def declared_charset(data: bytes) -> str | None:
     label = match.group(1).decode("ascii", "ignore").strip().lower()
     codec = _CHARSET_ALIASES.get(label, label)
     try:
-        return codecs.lookup(codec).name
+        name = codecs.lookup(codec).name
     except LookupError:
         return None
+    # A page read by byte-oriented sniffing cannot be UTF-16/32 (those come
+    # with a BOM or NULs); browsers treat such a label as UTF-8 too.
+    return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 
 
 def _tokens(node: LexborNode) -> set[str]:

@@ -20,6 +20,7 @@ from fazhi_parse.html_text import HTML_SUFFIXES, article_text, declared_charset,
 from fazhi_parse.schema import REPORT_FILES
 
 DEFAULT_MAX_BYTES = 50 * 2**20
+_HASH_LIMIT = 2**30  # too-large files bigger than this are not even hashed
 
 
 def _source_file(path: Path, root: Path) -> str:
@@ -109,8 +110,14 @@ def read_report(
         return reject(f"unreadable: the path is {_file_kind(info.st_mode)}, not a regular file")
     row["size_bytes"] = info.st_size
     if info.st_size > max_bytes:
-        row["sha256"] = _streamed_sha256(path)
-        return reject(f"too_large: the file has {info.st_size:,} bytes, over the limit of {max_bytes:,} bytes")
+        # Hashed in blocks so the file is never held in memory; past a point
+        # even reading it is not worth the time.
+        hashed = info.st_size <= _HASH_LIMIT
+        row["sha256"] = _streamed_sha256(path) if hashed else None
+        return reject(
+            f"too_large: the file has {info.st_size:,} bytes, over the limit of {max_bytes:,} bytes"
+            + ("" if hashed else " (not hashed)")
+        )
 
     try:
         data = path.read_bytes()

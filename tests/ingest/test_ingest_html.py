@@ -79,6 +79,14 @@ def test_meta_charset_that_lies_is_overruled_by_utf8_bytes(tmp_path, gov_page, b
     _assert_is_the_report(row["text"], body_lines)
 
 
+def test_utf16_label_on_a_byte_oriented_page_means_utf8(tmp_path):
+    # No BOM, no NULs: the bytes are ASCII-compatible whatever the meta tag says.
+    page = '<html><head><meta charset="utf-16"></head><body><p>Annual report 2024: 36 cases.</p></body></html>'
+    row = _read(tmp_path, "report.html", page.encode("ascii"))
+    assert row["encoding"] == "html/utf-8"
+    assert row["text"] == "Annual report 2024: 36 cases."
+
+
 def test_page_without_charset_is_detected(tmp_path, gov_page, body_lines):
     page = gov_page.replace('<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />', "")
     assert "charset" not in page

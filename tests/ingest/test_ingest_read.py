@@ -125,6 +125,14 @@ def test_cp950_only_characters_fall_back_from_big5(tmp_path, traditional_report)
     assert row["text"] == text
 
 
+def test_mostly_ascii_gbk_file_is_not_read_as_lossy_utf8(tmp_path):
+    # One GBK word among ASCII has only a couple of invalid UTF-8 sequences.
+    text = "Annual report 2024: 行政复议 36 cases, rate 98.6%.\n" + "x = 1\n" * 200
+    row = _read(tmp_path, "r.txt", text.encode("gbk"))
+    assert row["encoding"] == "gb18030"
+    assert row["text"] == text
+
+
 def test_utf8_with_bom(tmp_path, simplified_report):
     row = _read(tmp_path, "bom.txt", simplified_report.encode("utf-8-sig"))
     assert row["encoding"] == "utf-8-sig"

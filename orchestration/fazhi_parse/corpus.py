@@ -32,11 +32,11 @@ def _parse_batch(items: list[tuple[str, str]]) -> dict[str, list]:
 
 
 def _frames(rows: dict[str, list]) -> dict[str, pl.DataFrame]:
-    out = {}
-    for name, sch in FRAMES.items():
-        data = [{k: r.get(k) for k in sch} for r in rows[name]]
-        out[name] = pl.DataFrame(data, schema=sch, orient="row") if data else schema.empty(sch)
-    return out
+    # from_dicts with a schema keeps exactly the schema's columns (metadata rows carry extras).
+    return {
+        name: pl.from_dicts(rows[name], schema=sch) if rows[name] else schema.empty(sch)
+        for name, sch in FRAMES.items()
+    }
 
 
 def parse_reports(items: Iterable[tuple[str, str]], workers: int | None = 1) -> dict[str, pl.DataFrame]:

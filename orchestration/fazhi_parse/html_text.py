@@ -4,9 +4,10 @@ The goal is text that reads like the same report saved as .txt: one line per
 paragraph or heading, and none of the site furniture (menus, breadcrumbs,
 share bars, footers, print/close buttons). Chrome is removed in two layers:
 elements (by tag, class/id tokens, hidden style, link density), then whole
-lines that consist only of well-known chrome phrases. Neither layer may remove
-an element holding most of the page's text, so a site that wraps everything
-in a <form> or a div with an unlucky class name keeps its article.
+lines that consist only of well-known chrome phrases. No element holding most
+of the page's unlinked text is removed, so a site that wraps everything in a
+<form> or a div with an unlucky class name keeps its article (link text does
+not count: a mega-menu must not shield itself by being big).
 """
 from __future__ import annotations
 
@@ -168,15 +169,15 @@ def _inside(node: LexborNode, tags: set[str]) -> bool:
 class _Walker:
     """Depth-first walk that emits lines, skipping furniture subtrees."""
 
-    def __init__(self, sizes: dict[int, tuple[int, int]], page_text_len: int):
+    def __init__(self, sizes: dict[int, tuple[int, int]], page_prose: int):
         self.sizes = sizes
-        self.page = max(page_text_len, 1)
+        self.page = max(page_prose, 1)
         self.lines: list[str] = []
         self.buffer: list[str] = []
         self.pre = 0
 
-    def _holds_most_text(self, length: int) -> bool:
-        return length >= 0.5 * self.page
+    def _holds_most_prose(self, length: int, linked: int) -> bool:
+        return length - linked >= 0.5 * self.page
 
     def skip(self, node: LexborNode) -> bool:
         tag = node.tag
@@ -192,7 +193,7 @@ class _Walker:
         if not (by_name or furniture or tag in _CONTAINERS):
             return False
         length, linked = self.sizes.get(node.mem_id, (0, 0))
-        if length == 0 or self._holds_most_text(length):
+        if length == 0 or self._holds_most_prose(length, linked):
             return False
         if by_name or furniture:
             return True
@@ -259,6 +260,7 @@ def article_text(html: str) -> str:
     if body is None:
         return ""
     sizes = _measure(body)
-    lines = _Walker(sizes, sizes[body.mem_id][0]).walk(body)
+    text, linked = sizes[body.mem_id]
+    lines = _Walker(sizes, text - linked).walk(body)
     kept = [line.strip() for line in lines]
     return "\n".join(line for line in kept if line and not _is_chrome_line(line))

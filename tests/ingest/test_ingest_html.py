@@ -157,6 +157,13 @@ def test_page_without_class_hints_loses_its_chrome_by_shape():
     ]
 
 
+def test_mega_menu_bigger_than_the_article_is_still_removed():
+    menu = "".join(f'<li><a href="/c{i}">栏目名称{i:03d}</a></li>' for i in range(300))
+    article = ["某县2023年法治政府建设年度报告", "全年办理行政复议案件36件。"]
+    page = f'<div class="nav"><ul>{menu}</ul></div>' + "".join(f"<p>{p}</p>" for p in article)
+    assert article_text(f"<html><body>{page}</body></html>").split("\n") == article
+
+
 @pytest.mark.parametrize(
     "html, expected",
     [

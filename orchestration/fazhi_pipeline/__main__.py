@@ -1,0 +1,3 @@
+from fazhi_pipeline.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Assets by stage: ingest (raw), parse (staging), dbt (marts), publish."""

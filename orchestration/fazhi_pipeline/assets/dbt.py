@@ -1,0 +1,116 @@
+"""The dbt project's models, seeds and tests as Dagster assets and asset checks.
+
+One `DbtProject`, built once. Its manifest is made ahead of runs (`make`
+runs `dbt parse`); `prepare_if_dev()` re-parses under `dagster dev`; and when
+the manifest is missing or older than the project files (a fresh clone, an
+edited model), it is parsed here at load time so definitions always load.
+"""
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+
+from fazhi_pipeline import settings
+from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
+
+# Only lock contention is worth a retry; a failed model or data test is not.
+_TRANSIENT = ("Could not set lock", "Conflicting lock", "database is locked")
+_PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.md")
+
+
+def _newest_source(project_dir: Path) -> float:
+    newest = 0.0
+    for sub in ("models", "macros", "seeds", "tests", "analyses", "snapshots"):
+        for pattern in _PROJECT_FILES:
+            for path in (project_dir / sub).rglob(pattern):
+                newest = max(newest, path.stat().st_mtime)
+    for name in ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml"):
+        if (project_dir / name).exists():
+            newest = max(newest, (project_dir / name).stat().st_mtime)
+    return newest
+
+
+def manifest_is_stale(project: DbtProject) -> bool:
+    path = project.manifest_path
+    return not path.exists() or path.stat().st_mtime < _newest_source(Path(project.project_dir))
+
+
+def _ensure_dbt_on_path() -> None:
+    """dagster-dbt runs `dbt` from PATH; without an activated venv, use ours."""
+    if shutil.which("dbt") is None:
+        venv_bin = str(Path(sys.executable).parent)
+        os.environ["PATH"] = os.pathsep.join([venv_bin, os.environ.get("PATH", "")])
+
+
+@cache
+def dbt_project() -> DbtProject:
+    _ensure_dbt_on_path()
+    project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
+    with dbt_environment():
+        project.prepare_if_dev()
+        if manifest_is_stale(project):
+            project.preparer.prepare(project)
+    return project
+
+
+@contextmanager
+def dbt_environment() -> Iterator[None]:
+    """Point dbt's profile at our work DB by absolute path (dbt runs in dbt_project/)."""
+    saved = {k: os.environ.get(k) for k in settings.dbt_env()}
+    os.environ.update(settings.dbt_env())
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+class FazhiDbtTranslator(DagsterDbtTranslator):
+    """Default keys (<schema>/<model>: marts/fct_cases, staging/stg_...); groups by layer."""
+
+    def get_group_name(self, dbt_resource_props) -> str | None:
+        schema = (dbt_resource_props.get("config") or {}).get("schema")
+        return f"dbt_{schema}" if schema else "dbt"
+
+
+TRANSLATOR = FazhiDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(
+    manifest=dbt_project().manifest_path,
+    project=dbt_project(),
+    dagster_dbt_translator=TRANSLATOR,
+    pool=DUCKDB_POOL,
+    retry_policy=RETRY,
+    name="fazhi_dbt",
+)
+def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    with dbt_environment():
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        if invocation.is_successful():
+            return
+        error = invocation.get_error()
+    message = str(error)
+    if any(marker in message for marker in _TRANSIENT):
+        raise error
+    raise dg.Failure(description=f"dbt build failed: {message}", allow_retries=False)
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project())
+
+
+def marts_keys() -> list[dg.AssetKey]:
+    """Every dbt table in the marts schema (models and seeds): what publish waits for."""
+    return sorted((k for k in fazhi_dbt_assets.keys if k.path[0] == "marts"), key=lambda k: k.path)

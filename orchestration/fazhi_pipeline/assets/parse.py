@@ -1,0 +1,114 @@
+"""staging/documents, sentences, mentions, facts: the parser's frames in DuckDB.
+
+Incremental: only accepted reports whose report_id is not yet in
+staging.documents with the current PARSER_VERSION are parsed; rows of reports
+that are no longer accepted (removed, changed, now a duplicate) or were parsed
+by another parser version are deleted first.
+"""
+
+import dagster as dg
+from fazhi_parse import corpus
+from fazhi_parse.schema import PARSER_VERSION
+
+from fazhi_pipeline import duck, settings
+from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
+from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
+from fazhi_pipeline.resources import WorkDuckDB
+
+STAGING_KEYS = {name: dg.AssetKey(["staging", name]) for name in corpus.FRAMES}
+
+# How many reports to parse and load per transaction: bounds memory on big folders.
+BATCH = 500
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            key,
+            deps=[REPORT_FILES_KEY],
+            group_name="parse",
+            kinds={"python", "duckdb"},
+            description=f"Parser output `{name}` (fazhi_parse.schema), one load per accepted report.",
+        )
+        for name, key in STAGING_KEYS.items()
+    ],
+    name="parse_reports",
+    pool=DUCKDB_POOL,
+    retry_policy=RETRY,
+)
+def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
+    with duckdb.connect() as con:
+        con.execute("BEGIN")
+        recreated = [
+            name for name, sch in corpus.FRAMES.items() if duck.ensure_table(con, "staging", name, sch)
+        ]
+        if recreated:  # a table changed shape: rebuild all four consistently
+            for name in corpus.FRAMES:
+                con.execute(f"DELETE FROM staging.{name}")
+        # Stale: not an accepted report any more, or parsed by another version.
+        stale = [
+            r[0]
+            for r in con.execute(
+                """
+                SELECT d.report_id FROM staging.documents d
+                WHERE d.parser_version IS DISTINCT FROM ?
+                   OR d.report_id NOT IN (
+                        SELECT report_id FROM raw.report_files
+                        WHERE status = 'accepted' AND report_id IS NOT NULL)
+                """,
+                [PARSER_VERSION],
+            ).fetchall()
+        ]
+        # Also orphans (rows left by an interrupted load have no document row).
+        for name in corpus.FRAMES:
+            duck.delete_keys(con, "staging", name, "report_id", stale)
+            if name != "documents":
+                con.execute(
+                    f"DELETE FROM staging.{name} WHERE report_id NOT IN (SELECT report_id FROM staging.documents)"
+                )
+        todo = [
+            r[0]
+            for r in con.execute(
+                """
+                SELECT DISTINCT report_id FROM raw.report_files
+                WHERE status = 'accepted' AND report_id IS NOT NULL
+                  AND report_id NOT IN (SELECT report_id FROM staging.documents)
+                ORDER BY report_id
+                """
+            ).fetchall()
+        ]
+        con.execute("COMMIT")
+
+        loaded = {name: 0 for name in corpus.FRAMES}
+        for start in range(0, len(todo), BATCH):
+            ids = todo[start : start + BATCH]
+            con.register("_ids", duck.keys_arrow(ids))
+            items = con.execute(
+                """
+                SELECT report_id, any_value(text) FROM raw.report_files
+                WHERE status = 'accepted' AND report_id IN (SELECT k FROM _ids)
+                GROUP BY report_id ORDER BY report_id
+                """
+            ).fetchall()
+            con.unregister("_ids")
+            frames = corpus.parse_reports(items, workers=settings.workers())
+            con.execute("BEGIN")
+            for name, sch in corpus.FRAMES.items():
+                loaded[name] += duck.insert_frame(con, "staging", name, frames[name], sch)
+            con.execute("COMMIT")
+            context.log.info("parsed %d/%d reports", min(start + BATCH, len(todo)), len(todo))
+
+        totals = {
+            name: con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0] for name in corpus.FRAMES
+        }
+    for name, key in STAGING_KEYS.items():
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                "parser_version": PARSER_VERSION,
+                "reports_parsed": len(todo),
+                "reports_dropped": len(stale),
+                "rows_added": loaded[name],
+                "dagster/row_count": totals[name],
+            },
+        )

@@ -1,0 +1,39 @@
+"""warehouse/published: the work DB, tested by dbt, copied to FAZHI_WAREHOUSE + Parquet."""
+
+import dagster as dg
+
+from fazhi_pipeline import publish, settings
+from fazhi_pipeline.assets.dbt import marts_keys
+from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
+from fazhi_pipeline.resources import WorkDuckDB
+
+PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
+
+
+@dg.asset(
+    key=PUBLISHED_KEY,
+    deps=marts_keys(),
+    group_name="publish",
+    pool=DUCKDB_POOL,
+    retry_policy=RETRY,
+    kinds={"duckdb", "parquet"},
+    description=(
+        "The warehouse readers open (FAZHI_WAREHOUSE), replaced atomically after dbt build and its "
+        "tests pass, in DuckDB v1.0.0 storage; plus Parquet exports of every mart."
+    ),
+)
+def published(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
+    target = settings.warehouse()
+    counts = publish.publish_database(duckdb.db_path(), target, settings.exports_dir())
+    exports = sorted(p.name for p in settings.exports_dir().glob("*.parquet"))
+    context.log.info("published %s (%d tables), %d Parquet exports", target, len(counts), len(exports))
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(target)),
+            "exports": dg.MetadataValue.path(str(settings.exports_dir())),
+            "storage_version": publish.STORAGE_VERSION,
+            "tables": len(counts),
+            "parquet_files": len(exports),
+            **{f"rows.{k}": v for k, v in counts.items() if k.startswith("marts.")},
+        }
+    )

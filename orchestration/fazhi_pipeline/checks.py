@@ -1,0 +1,108 @@
+"""Asset checks on what ingest and parse wrote (dbt's own tests arrive as checks too)."""
+
+import dagster as dg
+from fazhi_parse import ingest as fz_ingest
+
+from fazhi_pipeline import settings
+from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
+from fazhi_pipeline.assets.parse import STAGING_KEYS
+from fazhi_pipeline.assets.policies import DUCKDB_POOL
+from fazhi_pipeline.resources import WorkDuckDB
+
+_SAMPLE = 5  # failing rows shown in check metadata
+
+
+@dg.asset_check(asset=REPORT_FILES_KEY, pool=DUCKDB_POOL, description=(
+    "Every file in the reports folder has exactly one row, and every row that is not accepted says why."
+))
+def every_file_accounted_for(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
+    files, unlistable = fz_ingest.list_files(settings.reports_dir())
+    on_disk = len(files) + len(unlistable)
+    with duckdb.connect(read_only=True) as con:
+        rows, distinct = con.execute(
+            "SELECT count(*), count(DISTINCT source_file) FROM raw.report_files"
+        ).fetchone()
+        unexplained = [
+            r[0]
+            for r in con.execute(
+                """
+                SELECT source_file FROM raw.report_files
+                WHERE status <> 'accepted' AND coalesce(trim(reason), '') = ''
+                ORDER BY source_file
+                """
+            ).fetchall()
+        ]
+        bad_status = con.execute(
+            "SELECT count(*) FROM raw.report_files WHERE status NOT IN ('accepted', 'duplicate', 'rejected')"
+        ).fetchone()[0]
+    passed = rows == on_disk == distinct and not unexplained and not bad_status
+    return dg.AssetCheckResult(
+        passed=passed,
+        metadata={
+            "files_on_disk": on_disk,
+            "rows": rows,
+            "distinct_source_files": distinct,
+            "non_accepted_without_reason": len(unexplained),
+            "examples": ", ".join(unexplained[:_SAMPLE]),
+            "unknown_status": bad_status,
+        },
+    )
+
+
+@dg.asset_check(asset=STAGING_KEYS["facts"], pool=DUCKDB_POOL, description=(
+    "substr(raw text, char_start, char_length) gives back each fact's figure exactly as printed."
+))
+def fact_offsets_give_back_figure(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
+    with duckdb.connect(read_only=True) as con:
+        total, bad = con.execute(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE r.text IS NULL OR f.char_start IS NULL OR f.char_length IS NULL
+                                    OR substr(r.text, f.char_start::BIGINT, f.char_length::BIGINT)
+                                       IS DISTINCT FROM f.figure_text)
+            FROM staging.facts f
+            LEFT JOIN (SELECT report_id, any_value(text) AS text FROM raw.report_files
+                       WHERE status = 'accepted' GROUP BY report_id) r USING (report_id)
+            """
+        ).fetchone()
+        examples = con.execute(
+            f"""
+            SELECT f.fact_id FROM staging.facts f
+            LEFT JOIN (SELECT report_id, any_value(text) AS text FROM raw.report_files
+                       WHERE status = 'accepted' GROUP BY report_id) r USING (report_id)
+            WHERE substr(r.text, f.char_start::BIGINT, f.char_length::BIGINT) IS DISTINCT FROM f.figure_text
+            ORDER BY f.fact_id LIMIT {_SAMPLE}
+            """
+        ).fetchall()
+    return dg.AssetCheckResult(
+        passed=bad == 0,
+        metadata={"facts": total, "mismatched": bad, "examples": ", ".join(r[0] for r in examples)},
+    )
+
+
+@dg.asset_check(asset=STAGING_KEYS["documents"], pool=DUCKDB_POOL, description=(
+    "Share of documents with a resolved region and report year (reported; fails only if no document has either)."
+))
+def region_year_coverage(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
+    with duckdb.connect(read_only=True) as con:
+        n, with_region, with_year, rule_of_law = con.execute(
+            """
+            SELECT count(*), count(region_code), count(report_year),
+                   count(*) FILTER (WHERE kind = 'rule_of_law_report')
+            FROM staging.documents
+            """
+        ).fetchone()
+    share = (lambda k: round(k / n, 4) if n else None)
+    return dg.AssetCheckResult(
+        passed=n == 0 or (with_region + with_year) > 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "documents": n,
+            "region_share": share(with_region),
+            "year_share": share(with_year),
+            "rule_of_law_share": share(rule_of_law),
+        },
+    )
+
+
+CHECKS = [every_file_accounted_for, fact_offsets_give_back_figure, region_year_coverage]

@@ -1,0 +1,98 @@
+"""`python -m fazhi_pipeline run`: materialize the whole graph in-process and summarise.
+
+Runs are recorded in $DAGSTER_HOME (default <repo>/.dagster_home), the same
+instance `make dev` uses, so they show up in the UI.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import duckdb
+
+from fazhi_pipeline import settings
+
+FACT_TABLES = ("fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates")
+
+
+def dagster_home() -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or settings.REPO_ROOT / ".dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = settings.REPO_ROOT / "dagster.yaml"
+    target = home / "dagster.yaml"
+    if config.exists() and (not target.exists() or target.read_bytes() != config.read_bytes()):
+        shutil.copyfile(config, target)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def run_all() -> bool:
+    """Execute job fazhi_all; True when every step succeeded."""
+    import dagster as dg
+
+    from fazhi_pipeline.definitions import defs
+
+    dagster_home()
+    with dg.DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("fazhi_all").execute_in_process(instance=instance, raise_on_error=False)
+    failed_checks = [
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
+    ]
+    for check in failed_checks:
+        print(f"check failed: {check.asset_key.to_user_string()} {check.check_name} "
+              f"({check.severity.value})", file=sys.stderr)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                err = event.step_failure_data.error
+                print(f"step failed: {event.step_key}: {err.message.strip() if err else ''}", file=sys.stderr)
+    return result.success
+
+
+def summary(path: Path) -> str:
+    """What the published warehouse holds, for humans."""
+    lines = [f"warehouse: {path}", f"parquet exports: {settings.exports_dir()}"]
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        files = con.execute(
+            "SELECT status, count(*) FROM raw.report_files GROUP BY status ORDER BY status"
+        ).fetchall()
+        lines.append("files: " + ", ".join(f"{n} {s}" for s, n in files))
+        reports = con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0]
+        lines.append(f"reports: {reports}")
+        for table in FACT_TABLES:
+            n = con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()[0]
+            lines.append(f"  marts.{table}: {n} rows")
+        others = con.execute(
+            """
+            SELECT source_file, status, reason FROM raw.report_files
+            WHERE status <> 'accepted' ORDER BY source_file
+            """
+        ).fetchall()
+        for source_file, status, reason in others:
+            lines.append(f"  {status}: {source_file}: {reason}")
+    finally:
+        con.close()
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fazhi_pipeline")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="build and publish the warehouse from the reports folder")
+    sub.add_parser("summary", help="describe the published warehouse")
+    args = parser.parse_args(argv)
+    print(f"reports folder: {settings.reports_dir()}")
+    if args.command == "run" and not run_all():
+        print("run failed; the published warehouse was left as it was", file=sys.stderr)
+        return 1
+    if not settings.warehouse().exists():
+        print(f"no warehouse at {settings.warehouse()}", file=sys.stderr)
+        return 1
+    print(summary(settings.warehouse()))
+    return 0

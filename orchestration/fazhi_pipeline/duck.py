@@ -1,0 +1,86 @@
+"""Typed DuckDB tables from the parser's schema dicts, loaded through Arrow."""
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+_SIMPLE = {
+    pl.Utf8: "VARCHAR",
+    pl.Int8: "TINYINT",
+    pl.Int16: "SMALLINT",
+    pl.Int32: "INTEGER",
+    pl.Int64: "BIGINT",
+    pl.Float32: "FLOAT",
+    pl.Float64: "DOUBLE",
+    pl.Boolean: "BOOLEAN",
+    pl.Date: "DATE",
+}
+
+
+def sql_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+    for pl_type, name in _SIMPLE.items():
+        if dtype == pl_type:
+            return name
+    raise TypeError(f"no DuckDB type for polars {dtype}")
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, columns: dict) -> bool:
+    """Create `schema.table` with exactly these typed columns.
+
+    An existing table whose columns differ (the parser's schema changed) is
+    dropped and recreated: its rows were produced by other code and are rebuilt
+    on this run. Returns True when the table was (re)created.
+    """
+    wanted = [(name, sql_type(dtype)) for name, dtype in columns.items()]
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    have = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
+    if [(n, t.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")) for n, t in have] == wanted:
+        return False
+    cols = ", ".join(f'"{name}" {typ}' for name, typ in wanted)
+    con.execute(f"DROP TABLE IF EXISTS {schema}.{table}")
+    con.execute(f"CREATE TABLE {schema}.{table} ({cols})")
+    return True
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame, columns: dict) -> int:
+    """Append a polars frame by column name through Arrow (never row by row)."""
+    if frame.height == 0:
+        return 0
+    arrow = frame.select([pl.col(c).cast(t) for c, t in columns.items()]).to_arrow()
+    con.register("_fazhi_frame", arrow)
+    try:
+        con.execute(f"INSERT INTO {schema}.{table} BY NAME SELECT * FROM _fazhi_frame")
+    finally:
+        con.unregister("_fazhi_frame")
+    return frame.height
+
+
+def delete_keys(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str, keys: list[str]) -> None:
+    """DELETE rows whose `column` is in `keys`; keys travel as Arrow, not SQL text."""
+    if not keys:
+        return
+    con.register("_fazhi_keys", keys_arrow(keys))
+    try:
+        con.execute(f'DELETE FROM {schema}.{table} WHERE "{column}" IN (SELECT k FROM _fazhi_keys)')
+    finally:
+        con.unregister("_fazhi_keys")
+
+
+def keys_arrow(keys: list[str]):
+    """A one-column (k) Arrow table, to join against instead of formatting SQL."""
+    return pl.DataFrame({"k": keys}, schema={"k": pl.Utf8}).to_arrow()
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )

@@ -1,0 +1,57 @@
+"""Paths from the environment, resolved at call time and always absolute.
+
+Read lazily (functions, not constants) so that a test or a CLI that sets the
+environment after import still gets the paths it asked for.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser().resolve() if value else default.resolve()
+
+
+def reports_dir() -> Path:
+    """Folder of raw reports (FAZHI_REPORTS_DIR, default <repo>/seeds)."""
+    return _env_path("FAZHI_REPORTS_DIR", REPO_ROOT / "seeds")
+
+
+def warehouse() -> Path:
+    """The *published* warehouse readers open (FAZHI_WAREHOUSE)."""
+    return _env_path("FAZHI_WAREHOUSE", REPO_ROOT / "warehouse" / "fazhi.duckdb")
+
+
+def work_db() -> Path:
+    """Private database the pipeline writes (FAZHI_WORK_DB).
+
+    Same basename as the published file so DuckDB's catalog name, and with it
+    every qualified view definition dbt writes, is identical in both files.
+    """
+    wh = warehouse()
+    return _env_path("FAZHI_WORK_DB", wh.parent / ".work" / wh.name)
+
+
+def exports_dir() -> Path:
+    """Parquet copies of the marts, next to the published warehouse."""
+    return warehouse().parent / "exports"
+
+
+def max_file_bytes() -> int:
+    """Files above this size are rejected as too_large (FAZHI_MAX_FILE_BYTES)."""
+    return int(os.environ.get("FAZHI_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
+
+
+def workers() -> int:
+    """Processes for decoding and parsing (FAZHI_WORKERS, default all cores)."""
+    return max(1, int(os.environ.get("FAZHI_WORKERS", "0")) or os.cpu_count() or 1)
+
+
+def dbt_env() -> dict[str, str]:
+    """Environment for dbt so its profile resolves to exactly our work DB."""
+    return {"FAZHI_WORK_DB": str(work_db()), "FAZHI_WAREHOUSE": str(warehouse())}

@@ -23,7 +23,7 @@ DEFAULT_MAX_BYTES = 50 * 2**20
 _HASH_LIMIT = 2**30  # too-large files bigger than this are not even hashed
 
 
-def _source_file(path: Path, root: Path) -> str:
+def source_file_for(path: Path, root: Path) -> str:
     """Path relative to root, '/' separated; undecodable name bytes shown as \\xNN."""
     try:
         rel = path.relative_to(root)
@@ -81,7 +81,7 @@ def read_report(
     """One REPORT_FILES row for `path`; status is 'accepted' or 'rejected'."""
     path, root = Path(path), Path(root)
     row: dict = dict.fromkeys(REPORT_FILES)
-    row["source_file"] = _source_file(path, root)
+    row["source_file"] = source_file_for(path, root)
     row["ingested_at"] = ingested_at or datetime.now(timezone.utc)
     row["media_type"] = "text/html" if path.suffix.lower() in HTML_SUFFIXES else "text/plain"
 
@@ -173,8 +173,9 @@ def list_files(root: Path) -> tuple[list[Path], list[Path]]:
     unlistable: list[Path] = []
 
     def on_error(exc: OSError) -> None:
-        if exc.filename and Path(exc.filename) != root:
-            unlistable.append(Path(exc.filename))
+        if exc.filename is None or Path(exc.filename) == Path(root):
+            raise exc  # the reports folder itself cannot be listed: a setup error, not a bad file
+        unlistable.append(Path(exc.filename))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -207,7 +208,7 @@ def scan(root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1) ->
     for directory in unlistable:
         row = dict.fromkeys(REPORT_FILES)
         row.update(
-            source_file=_source_file(directory, root) + "/",
+            source_file=source_file_for(directory, root) + "/",
             status="rejected",
             reason="unreadable: the directory could not be listed, so its files are missing",
             ingested_at=now,

@@ -132,3 +132,20 @@ def test_unlistable_directory_is_reported(tmp_path, monkeypatch, simplified_repo
     assert rows["ok.txt"]["status"] == "accepted"
     assert rows["locked/"]["status"] == "rejected"
     assert rows["locked/"]["reason"].startswith("unreadable: the directory could not be listed")
+
+
+def test_unlistable_root_is_a_setup_error(tmp_path, monkeypatch):
+    def walk(top, onerror=None, followlinks=False):
+        onerror(PermissionError(13, "Permission denied", str(top)))
+        yield from ()
+
+    monkeypatch.setattr(os, "walk", walk)
+    with pytest.raises(PermissionError):
+        scan(tmp_path)
+
+
+def test_source_file_shows_undecodable_name_bytes(tmp_path):
+    from fazhi_parse.ingest import source_file_for
+
+    path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"sub", b"r\xe9port.txt")))
+    assert source_file_for(path, tmp_path) == "sub/r\\xe9port.txt"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -187,26 +186,23 @@ def test_odd_file_name_is_the_source_file(tmp_path, simplified_report):
     assert row["status"] == "accepted"
 
 
-def test_twenty_megabyte_text_is_accepted_quickly(tmp_path, simplified_report):
+# Speed is measured in benchmarks/, not asserted here: these check that size alone is no reason to reject.
+def test_twenty_megabyte_text_is_accepted(tmp_path, simplified_report):
     paragraph = simplified_report.encode("utf-8")
     data = paragraph * (20 * 2**20 // len(paragraph) + 1)
     assert len(data) >= 20 * 2**20
-    start = time.perf_counter()
     row = _read(tmp_path, "big.txt", data)
-    elapsed = time.perf_counter() - start
     assert row["status"] == "accepted"
     assert row["size_bytes"] == len(data)
     assert len(row["text"]) == len(simplified_report) * (len(data) // len(paragraph))
-    assert elapsed < 3.0, f"reading a 20 MB report took {elapsed:.1f}s"
 
 
-def test_twenty_megabyte_gb18030_is_accepted_quickly(tmp_path, simplified_report):
+def test_twenty_megabyte_gb18030_is_accepted(tmp_path, simplified_report):
     paragraph = simplified_report.encode("gb18030")
     data = paragraph * (20 * 2**20 // len(paragraph) + 1)
-    start = time.perf_counter()
     row = _read(tmp_path, "big-gb.txt", data)
     assert row["encoding"] == "gb18030" and row["status"] == "accepted"
-    assert time.perf_counter() - start < 3.0
+    assert row["text"].startswith(simplified_report)
 
 
 def test_too_large(tmp_path, simplified_report):

@@ -23,13 +23,11 @@ levels as (
 restatements as (
     select
         *,
-        row_number() over figure as occurrence_no,
+        row_number() over (figure order by char_start, mention_no) as occurrence_no,
+        -- no ORDER BY here: an ordered window would give a running count
         count(*) over figure as times_stated
     from levels
-    window figure as (
-        partition by report_id, metric_code, channel, value, comparator
-        order by char_start, mention_no
-    )
+    window figure as (partition by report_id, metric_code, channel, value, comparator)
 )
 
 select

@@ -20,3 +20,4 @@ select
     cast(coalesce(r.n, 0) as integer) as report_count
 from {{ ref('stg_raw__divisions') }} as g
 left join reports as r on r.region_code = g.region_code
+order by g.region_code

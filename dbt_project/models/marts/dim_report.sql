@@ -47,3 +47,4 @@ left join {{ ref('stg_parser__documents') }} as d on d.report_id = f.report_id
 left join stated as s on s.report_id = f.report_id
 left join derived as v on v.report_id = f.report_id
 left join changes as c on c.report_id = f.report_id
+order by f.source_file

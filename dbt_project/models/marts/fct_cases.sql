@@ -22,3 +22,4 @@ select
     char_length
 from {{ ref('int_facts_stated') }}
 where fact_table = 'fct_cases'
+order by report_id, domain, metric_code, figure_rank

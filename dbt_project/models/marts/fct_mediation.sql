@@ -61,3 +61,4 @@ select
     u.char_length
 from unioned as u
 left join mediation_metrics as m on m.metric_code = u.metric_code
+order by u.report_id, u.channel, u.metric_code, u.source desc, figure_rank

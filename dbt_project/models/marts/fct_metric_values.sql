@@ -56,3 +56,4 @@ select
     denominator_metric,
     basis
 from {{ ref('int_rates_derived') }}
+order by report_id, case source when 'stated' then 0 else 1 end, char_start, metric_code, channel

@@ -98,3 +98,4 @@ select
     u.char_length
 from unioned as u
 left join rate_metrics as m on m.metric_code = u.metric_code
+order by u.report_id, u.metric_code, u.channel, u.source, u.figure_rank

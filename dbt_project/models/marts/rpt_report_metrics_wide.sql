@@ -41,3 +41,4 @@ from {{ ref('dim_report') }} as r
 left join {{ ref('dim_region') }} as g on g.region_code = r.region_code
 left join picked as p on p.report_id = r.report_id
 group by all
+order by r.source_file

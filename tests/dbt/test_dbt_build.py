@@ -1,0 +1,274 @@
+"""Build the dbt project over the fixture work database and check the marts.
+
+One good `dbt build` (plus `dbt docs generate`) is shared by the module; one
+more build runs over a deliberately broken copy and must fail. dbt runs
+in-process through dbtRunner with FAZHI_WORK_DB pointing at a temporary file
+and its target/log paths in the temporary directory, so nothing is written
+into dbt_project/ and the repository's warehouse is never touched.
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+import fixture_warehouse as fx  # tests/dbt is on sys.path (rootdir-less test dirs)
+
+pytestmark = pytest.mark.integration
+
+DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+
+@contextmanager
+def _env(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_dbt(command: list[str], work_db: Path, scratch: Path):
+    args = [*command, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+            "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs"),
+            "--no-use-colors", "--quiet"]
+    # FAZHI_WAREHOUSE is pointed elsewhere on purpose: FAZHI_WORK_DB must win.
+    with _env(FAZHI_WORK_DB=str(work_db), FAZHI_WAREHOUSE=str(scratch / "unused" / "x.duckdb")):
+        try:
+            return dbtRunner().invoke(args)
+        finally:
+            _release_dbt_duckdb()
+
+
+def _release_dbt_duckdb() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in-process after a run; close
+    it so the test can open the file (and the next run can reopen it)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager as manager
+
+    with manager._LOCK:
+        if manager._ENV is not None:
+            manager._ENV.close()
+            manager._ENV = None
+
+
+def failed_nodes(result) -> dict[str, str]:
+    run = result.result
+    if run is None or not hasattr(run, "results"):
+        return {"<invocation>": repr(result.exception)}
+    return {r.node.unique_id: str(r.status) for r in run.results
+            if str(r.status) in ("fail", "error", "runtime error")}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("dbt_good")
+    work_db = fx.build_fixture_work_db(scratch / ".work" / "fazhi.duckdb")
+    result = run_dbt(["build"], work_db, scratch)
+    return {"scratch": scratch, "db": work_db, "result": result}
+
+
+@pytest.fixture
+def con(built):
+    # per test, read-only, closed after: `dbt docs generate` needs the file free
+    c = duckdb.connect(str(built["db"]), read_only=True)
+    yield c
+    c.close()
+
+
+def ids_of(frames, predicate) -> set[str]:
+    facts = frames["staging.facts"]
+    return {row["fact_id"] for row in facts.iter_rows(named=True) if predicate(row)}
+
+
+def test_build_succeeds(built):
+    result = built["result"]
+    assert result.success, failed_nodes(result)
+    kinds = {r.node.resource_type for r in result.result.results}
+    assert {"seed", "model", "test", "unit_test"} <= {str(k) for k in kinds}
+
+
+def test_marts_hold_one_row_per_accepted_report(con):
+    files = con.execute("select report_id from raw.report_files where status = 'accepted'").fetchall()
+    reports = con.execute("select report_id from marts.dim_report").fetchall()
+    assert sorted(files) == sorted(reports) and len(reports) == len(fx.REPORTS)
+    wide = con.execute("select count(*) from marts.rpt_report_metrics_wide").fetchone()[0]
+    assert wide == len(fx.REPORTS)
+
+
+@pytest.mark.parametrize(
+    "what, predicate",
+    [
+        ("year-on-year change", lambda f: f["measure_kind"] == "change"),
+        ("breakdown part", lambda f: f["parent_fact_id"] is not None),
+        ("parser-marked duplicate", lambda f: f["is_duplicate"]),
+        ("plans-section target", lambda f: f["section_kind"] == "plans"),
+    ],
+)
+def test_excluded_facts_absent_from_fct_metric_values(con, what, predicate):
+    excluded = ids_of(fx.fixture_frames(), predicate)
+    assert excluded, f"the fixture has no {what}"
+    present = {r[0] for r in con.execute("select fact_id from marts.fct_metric_values").fetchall()}
+    assert not excluded & present, f"{what} leaked into fct_metric_values"
+
+
+def test_unmarked_restatement_kept_once_with_first_occurrence(con):
+    # Same metric, channel, value and comparator twice, the parser not marking it.
+    rows = con.execute("""
+        select f.report_id, f.metric_code, f.value, count(*) as n, min(f.char_start) as first_start
+        from staging.facts f
+        where not f.is_duplicate and f.measure_kind = 'level' and f.parent_fact_id is null
+          and f.section_kind <> 'plans'
+        group by all having count(*) > 1
+    """).fetchall()
+    assert rows, "the fixture has no unmarked restatement"
+    for report_id, metric, value, n, first_start in rows:
+        kept = con.execute(
+            "select char_start, times_stated from marts.fct_metric_values "
+            "where source = 'stated' and report_id = ? and metric_code = ? and value = ?",
+            [report_id, metric, value]).fetchall()
+        assert kept == [(first_start, n)]
+
+
+def test_changes_reach_fct_review_rates_signed(con):
+    rows = con.execute("""
+        select metric_code, rate_value, change_unit from marts.fct_review_rates
+        where source = 'stated_change'
+    """).fetchall()
+    assert rows == [("admin_litigation.loss_rate", -2.0, "points")]
+
+
+# (report, metric_code, channel) -> (value, basis) expected from the fixture's counts
+EXPECTED_DERIVED = {
+    (fx.REPORT_A.source_file, "admin_review.concluded_rate", None):
+        (80.0, "admin_review.concluded / admin_review.accepted"),
+    (fx.REPORT_A.source_file, "admin_review.correction_rate", None):
+        (15.0, "admin_review.corrected / admin_review.concluded"),
+    (fx.REPORT_A.source_file, "admin_litigation.loss_rate", None):
+        (10.0, "admin_litigation.lost / admin_litigation.concluded"),
+    (fx.REPORT_A.source_file, "admin_litigation.head_appearance_rate", None):
+        (88.89, "admin_litigation.head_appeared / admin_litigation.cases"),
+    (fx.REPORT_A.source_file, "mediation.success_rate", "people"):
+        (98.0, "mediation.disputes_resolved / mediation.disputes_mediated"),
+    (fx.REPORT_A.source_file, "mediation.success_rate", "administrative"):
+        (90.0, "mediation.disputes_resolved / mediation.disputes_mediated"),
+    (fx.REPORT_B.source_file, "admin_review.concluded_rate", None):
+        (93.33, "admin_review.concluded / admin_review.accepted"),
+    (fx.REPORT_B.source_file, "admin_review.mediation_settlement_rate", None):
+        (40.0, "admin_review.mediated_settled / admin_review.accepted"),
+    (fx.REPORT_B.source_file, "admin_litigation.loss_rate", None):
+        (5.0, "admin_litigation.lost / admin_litigation.cases"),
+    (fx.REPORT_B.source_file, "admin_litigation.win_rate", None):
+        (75.0, "admin_litigation.won / admin_litigation.cases"),
+}
+
+
+def test_derived_rates(con):
+    rows = con.execute("""
+        select r.source_file, m.metric_code, m.channel, m.value, m.basis, m.fact_id, m.comparator
+        from marts.fct_metric_values m join marts.dim_report r using (report_id)
+        where m.source = 'derived'
+    """).fetchall()
+    got = {(f, code, ch): (v, basis) for f, code, ch, v, basis, _, _ in rows}
+    # absent by design: traffic resolved has no traffic mediated (channel
+    # mismatch); screened is approximate (2500余), so no resolution rate
+    assert got == EXPECTED_DERIVED
+    for f, code, ch, v, basis, fact_id, comparator in rows:
+        assert comparator == "="
+        assert fact_id.startswith("derived:") and fact_id.endswith(code + (f":{ch}" if ch else ""))
+
+
+def test_review_rates_gap_against_derived(con):
+    rows = con.execute("""
+        select metric_code, channel, rate_value, stated_minus_derived_pp, gap_flag
+        from marts.fct_review_rates where source = 'stated'
+        order by metric_code, channel
+    """).fetchall()
+    by_metric = {(m, ch): (v, gap, flag) for m, ch, v, gap, flag in rows}
+    assert by_metric[("admin_review.mediation_settlement_rate", None)] == (42.5, 2.5, True)
+    assert by_metric[("admin_litigation.head_appearance_rate", None)] == (88.9, 0.01, False)
+    # a stated rate with nothing to compare against
+    assert by_metric[("mediation.resolution_rate", "general")] == (97.5, None, None)
+
+
+def test_fact_tables_route_by_catalog(con):
+    cases = con.execute("select distinct domain from marts.fct_cases order by 1").fetchall()
+    assert cases == [("admin_litigation",), ("admin_review",), ("legal_aid",)]
+    mediation = con.execute("select distinct channel from marts.fct_mediation order by 1").fetchall()
+    assert mediation == [("administrative",), ("general",), ("people",), ("traffic",)]
+
+
+def test_contract_columns_and_types(con):
+    expected = {
+        "dim_report": {"report_id": "VARCHAR", "source_file": "VARCHAR",
+                       "region_code": "VARCHAR", "report_year": "INTEGER"},
+        "dim_region": {"region_code": "VARCHAR", "region_name": "VARCHAR",
+                       "level": "VARCHAR", "province": "VARCHAR"},
+        "fct_metric_values": {"report_id": "VARCHAR", "metric_code": "VARCHAR",
+                              "value": "DOUBLE", "comparator": "VARCHAR", "source": "VARCHAR"},
+        "dim_metric": {"metric_code": "VARCHAR", "fact_table": "VARCHAR", "domain": "VARCHAR",
+                       "measure": "VARCHAR", "unit": "VARCHAR", "label_zh": "VARCHAR",
+                       "definition": "VARCHAR"},
+    }
+    for table, columns in expected.items():
+        have = dict(con.execute(
+            "select column_name, data_type from duckdb_columns() "
+            "where schema_name = 'marts' and table_name = ?", [table]).fetchall())
+        for column, dtype in columns.items():
+            assert have.get(column) == dtype, (table, column, have.get(column))
+
+
+def test_mart_tables_and_columns_carry_comments(con):
+    tables = con.execute("""
+        select table_name, comment from duckdb_tables() where schema_name = 'marts'
+    """).fetchall()
+    names = {t for t, _ in tables}
+    assert {"dim_report", "dim_region", "dim_metric", "fct_metric_values", "fct_cases",
+            "fct_mediation", "fct_review_rates", "rpt_report_metrics_wide"} <= names
+    assert all(c and c.strip() for _, c in tables), tables
+    missing = con.execute("""
+        select table_name, column_name from duckdb_columns()
+        where schema_name = 'marts' and coalesce(trim(comment), '') = ''
+    """).fetchall()
+    assert not missing
+    grain = dict(tables)["fct_cases"]
+    assert "grain" in grain.lower()
+
+
+def test_docs_generate(built):
+    result = run_dbt(["docs", "generate"], built["db"], built["scratch"])
+    assert result.success, result.exception
+    catalog = json.loads((built["scratch"] / "target" / "catalog.json").read_text())
+    assert "model.fazhi.fct_metric_values" in catalog["nodes"]
+
+
+def test_broken_offset_fails_the_build(tmp_path):
+    work_db = fx.build_fixture_work_db(tmp_path / ".work" / "fazhi.duckdb")
+    c = duckdb.connect(str(work_db))
+    try:
+        # push one figure's span past the end of its report's text, in the
+        # mention and in its fact alike, so that only the offset check is broken
+        fact_id, report_id, mention_no = c.execute(
+            "select fact_id, report_id, mention_no from staging.facts order by fact_id limit 1"
+        ).fetchone()
+        (past_end,) = c.execute(
+            "select length(text) + 5 from raw.report_files where report_id = ? and status = 'accepted'",
+            [report_id]).fetchone()
+        c.execute("update staging.facts set char_start = ? where fact_id = ?", [past_end, fact_id])
+        c.execute("update staging.mentions set char_start = ? where report_id = ? and mention_no = ?",
+                  [past_end, report_id, mention_no])
+    finally:
+        c.close()
+    result = run_dbt(["build", "--fail-fast"], work_db, tmp_path)
+    assert not result.success
+    failed = failed_nodes(result)
+    assert any("assert_figure_offsets_inside_text" in node for node in failed), failed

@@ -1,6 +1,7 @@
 -- People's mediation success by province and year: the pooled rate from
 -- disputes resolved / disputes mediated (same channel, exact counts) next to
--- the average of the rates reports state themselves.
+-- the average of the rates the reports state themselves (one per report,
+-- the general channel's when stated).
 with derived as (
     select report_id, channel, numerator as resolved, denominator as mediated
     from {{ ref('fct_mediation') }}
@@ -8,10 +9,13 @@ with derived as (
 ),
 
 stated as (
-    select report_id, avg(value) as stated_rate
+    -- one stated rate per report: the general channel's if stated, else the first
+    select report_id, value as stated_rate
     from {{ ref('fct_mediation') }}
-    where metric_code = 'mediation.success_rate' and source = 'stated' and figure_rank = 1
-    group by report_id
+    where metric_code = 'mediation.success_rate' and source = 'stated'
+    qualify row_number() over (
+        partition by report_id order by channel = 'general' desc, char_start
+    ) = 1
 ),
 
 per_report as (

@@ -7,8 +7,11 @@ Each report is one sample with
   names to swap come from the parser's metadata of the sample and the
   division table, never from a list written here), with its prefecture and
   province swapped along;
-- every Arabic figure scaled by its own random factor (percentages that were
-  within 0-100 stay within 0-100; dates, enumerators and codes untouched);
+- every Arabic figure scaled by a random factor drawn per report, one for
+  counts and one for percentages (percentages within 0-100 stay there; dates,
+  enumerators and codes untouched). One factor per kind keeps the report's
+  own orderings (accepted <= received, parts <= totals) that the warehouse
+  tests check, which independent factors per figure would break;
 - every year shifted by one offset per report (relative years kept);
 - sibling paragraphs of one section ((一)…(二)…, 1.…2.…) shuffled, their
   enumerators left in place.
@@ -241,7 +244,8 @@ def render(t: Template, rng: random.Random) -> tuple[str, str | None, int | None
     names, code = _replacements(t, rng)
     year = t.year or 2022
     shift = rng.randint(2016 - year, 2025 - year)
-    rand = rng.random
+    count_factor = rng.uniform(0.5, 2.0)
+    rate_factor = rng.uniform(0.85, 1.15)
 
     def fill(slot: tuple) -> str:
         kind = slot[0]
@@ -249,7 +253,7 @@ def render(t: Template, rng: random.Random) -> tuple[str, str | None, int | None
             _, value, decimals, pct, full = slot
             if not value:
                 return slot_text(0, decimals, full)
-            new = value * (0.5 + 1.3 * rand())
+            new = value * (rate_factor if pct else count_factor)
             if pct and value <= 100 and new > 100:
                 new = 100.0
             return slot_text(new, decimals, full)

@@ -1,0 +1,486 @@
+"""Scale and speed benchmark: parser throughput, end-to-end runs, memory.
+
+    python benchmarks/run.py            # everything, ~5-10 minutes on 2 cores
+    python benchmarks/run.py --stages parse
+    python benchmarks/run.py --profile  # where the parser spends its time
+
+Prints one table with each figure beside its target (PASS/MISS) and writes
+benchmarks/out/results.json; pipeline logs go to benchmarks/out/logs/.
+The pipeline is run the way `make run` runs it (`python -m fazhi_pipeline
+run`), in a child process pointed at temporary folders through
+FAZHI_REPORTS_DIR, FAZHI_WAREHOUSE and DAGSTER_HOME.
+
+Timings are wall-clock on a shared machine: the load average before and
+after is printed and recorded so noisy runs can be told apart.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "benchmarks" / "out"
+sys.path.insert(0, str(REPO / "orchestration"))
+
+from fazhi_parse import corpus  # noqa: E402
+from fazhi_parse.text import to_simplified  # noqa: E402
+
+STAGES = ("parse", "e2e", "incremental")
+T0 = time.perf_counter()
+
+
+def say(msg: str) -> None:
+    print(f"[{time.perf_counter() - T0:7.1f}s] {msg}", flush=True)
+
+
+# ------------------------------------------------------------------ corpus
+
+
+def generate(out: Path, n: int, seed: int, start: int = 0) -> None:
+    """Run the generator as its own process, so this one stays cold (no region index)."""
+    cmd = [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--n", str(n), "--out", str(out),
+           "--seed", str(seed), "--start", str(start)]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    say("  " + done.stdout.strip())
+
+
+def read_items(folder: Path) -> tuple[list[tuple[str, str]], int]:
+    """(report_id, text) pairs of every file, and the bytes read."""
+    items, total = [], 0
+    for path in sorted(folder.iterdir()):
+        data = path.read_bytes()
+        total += len(data)
+        items.append((hashlib.sha256(data).hexdigest()[:16], data.decode("utf-8")))
+    return items, total
+
+
+# ------------------------------------------------------------------ parse throughput
+
+
+def _convert_batch(items: list[tuple[str, str]]) -> list[str]:
+    return [to_simplified(text)[0] for _, text in items]
+
+
+def floor_run(folder: Path, workers: int) -> tuple[float, int, int]:
+    """Read every file and OpenCC-convert it on `workers` processes, batched like corpus.parse_reports."""
+    t = time.perf_counter()
+    items, size = read_items(folder)
+    n_batches = workers * 4
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for _ in pool.map(_convert_batch, [items[i::n_batches] for i in range(n_batches)]):
+            pass
+    return time.perf_counter() - t, len(items), size
+
+
+def parse_run(folder: Path, workers: int) -> tuple[float, int, int, dict]:
+    t = time.perf_counter()
+    items, size = read_items(folder)
+    frames = corpus.parse_reports(items, workers=workers)
+    return time.perf_counter() - t, len(items), size, {k: v.height for k, v in frames.items()}
+
+
+def bench_parse(folder: Path, workers: int, repeat: int) -> dict:
+    """Best of `repeat` for each (the least disturbed by other work on the machine)."""
+    floor, parse = [], []
+    for r in range(repeat):
+        sec, n, size = floor_run(folder, workers)
+        floor.append(sec)
+        say(f"  floor (read + OpenCC) run {r + 1}/{repeat}: {sec:.2f}s")
+        sec, n, size, rows = parse_run(folder, workers)
+        parse.append(sec)
+        say(f"  parse_reports run {r + 1}/{repeat}: {sec:.2f}s, rows {rows}")
+    mb = size / 1e6
+    p, f = min(parse), min(floor)
+    return {
+        "reports": n, "megabytes": round(mb, 2), "workers": workers, "repeat": repeat,
+        "parse_seconds": [round(x, 3) for x in parse], "floor_seconds": [round(x, 3) for x in floor],
+        "parse_reports_per_s": round(n / p, 1), "parse_mb_per_s": round(mb / p, 2),
+        "floor_reports_per_s": round(n / f, 1), "floor_mb_per_s": round(mb / f, 2),
+        "parse_to_floor_ratio": round(p / f, 2), "rows": rows,
+    }
+
+
+def profile_parse(folder: Path, limit: int = 500, top: int = 20) -> str:
+    """cProfile of the parser in this process (one worker) over the first `limit` reports."""
+    items, _ = read_items(folder)
+    items = items[:limit]
+    prof = cProfile.Profile()
+    prof.enable()
+    corpus.parse_reports(items, workers=1)
+    prof.disable()
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ pipeline runs
+
+
+def _children(root: int) -> list[int]:
+    """root and every descendant, from /proc."""
+    parent: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read()
+                parent[int(entry)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
+            except (OSError, ValueError):
+                continue
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, ppid in parent.items() if ppid in frontier]
+        tree += frontier
+    return tree
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB; PSS splits pages shared by forked workers fairly."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed memory of a process tree until stopped."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        super().__init__(daemon=True)
+        self.pid, self.every = pid, every
+        self.peak_pss_kb = self.peak_rss_kb = self.now_pss_kb = 0
+        self.peak_procs = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            pids = _children(self.pid)
+            mem = [_memory_kb(p) for p in pids]
+            rss, pss = sum(m[0] for m in mem), sum(m[1] for m in mem)
+            self.now_pss_kb = pss
+            self.peak_rss_kb, self.peak_pss_kb = max(self.peak_rss_kb, rss), max(self.peak_pss_kb, pss)
+            self.peak_procs = max(self.peak_procs, len(pids))
+            self._halt.wait(self.every)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+_STEP = re.compile(r" - (\S+) - (STEP_SUCCESS|STEP_FAILURE) - (.*)$")
+_DURATION = re.compile(r" in ((?:\d+m)?[\d.]+m?s)\.?$")
+_PROGRESS = re.compile(r"(parsed \d+/\d+ reports|report files: .*)$")
+
+
+def _seconds(text: str) -> float:
+    """'527ms', '1.14s', '1m32s' -> seconds."""
+    if text.endswith("ms") and "m" not in text[:-2]:
+        return float(text[:-2]) / 1000
+    minutes, _, rest = text.rpartition("m") if "m" in text[:-1] else ("0", "", text)
+    return float(minutes or 0) * 60 + float(rest.rstrip("s"))
+
+
+def run_pipeline(label: str, reports: Path, home: Path, heartbeat: float = 15.0) -> dict:
+    """`python -m fazhi_pipeline run` on `reports`; wall time, memory and per-step times."""
+    env = dict(os.environ)
+    env.update(
+        FAZHI_REPORTS_DIR=str(reports),
+        FAZHI_WAREHOUSE=str(home / "warehouse" / "fazhi.duckdb"),
+        DAGSTER_HOME=str(home / "dagster_home"),
+    )
+    env.pop("FAZHI_WORK_DB", None)
+    (OUT / "logs").mkdir(parents=True, exist_ok=True)
+    log_path = OUT / "logs" / f"{label}.log"
+    steps: dict[str, float] = {}
+    failed: list[str] = []
+    started: dict[str, float] = {}
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "fazhi_pipeline", "run"], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+    )
+    mem = TreeMemory(proc.pid)
+    mem.start()
+    last = [time.perf_counter()]
+
+    def pump() -> None:
+        with open(log_path, "w", encoding="utf-8") as log:
+            for line in proc.stdout:
+                log.write(line)
+                now = time.perf_counter()
+                if "RUN_START" in line and "run_start" not in started:
+                    started["run_start"] = now - start
+                    say(f"  {label}: run started after {now - start:.1f}s of start-up (imports, definitions)")
+                    last[0] = now
+                m = _STEP.search(line.rstrip())
+                if m:
+                    d = _DURATION.search(m.group(3))
+                    secs = _seconds(d.group(1)) if d else float("nan")
+                    steps[m.group(1)] = secs
+                    if m.group(2) == "STEP_FAILURE":
+                        failed.append(m.group(1))
+                    if m.group(2) == "STEP_FAILURE":
+                        say(f"  {label}: {m.group(1)} FAILED (see {log_path.name})")
+                    elif secs >= 0.5:
+                        say(f"  {label}: {m.group(1)} done in {secs:.1f}s")
+                    last[0] = now
+                    continue
+                p = _PROGRESS.search(line.rstrip())
+                if p:
+                    say(f"  {label}: {p.group(1)[:120]}")
+                    last[0] = now
+
+    reader = threading.Thread(target=pump, daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        time.sleep(0.5)
+        if time.perf_counter() - last[0] >= heartbeat:
+            say(f"  {label}: ... {time.perf_counter() - start:.0f}s, memory {mem.now_pss_kb / 1024:.0f} MB")
+            last[0] = time.perf_counter()
+    seconds = time.perf_counter() - start
+    reader.join()
+    mem.stop()
+    # The kernel's view, beside the /proc samples: the largest single descendant so far.
+    maxrss_children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    ok = proc.returncode == 0
+    if not ok:
+        tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
+        say(f"  {label}: FAILED (exit {proc.returncode}); last lines of {log_path}:")
+        for line in tail:
+            print("      " + line[:300])
+    return {
+        "ok": ok, "exit_code": proc.returncode, "seconds": round(seconds, 2),
+        "startup_seconds": round(started.get("run_start", float("nan")), 2),
+        "steps": {k: round(v, 2) for k, v in steps.items()}, "failed_steps": failed,
+        "peak_pss_mb": round(mem.peak_pss_kb / 1024, 1), "peak_rss_sum_mb": round(mem.peak_rss_kb / 1024, 1),
+        "peak_processes": mem.peak_procs, "max_single_rss_mb_so_far": round(maxrss_children_mb, 1),
+        "log": str(log_path.relative_to(REPO)),
+    }
+
+
+def _stage_of(step: str) -> str:
+    if step in ("raw__report_files", "raw__divisions"):
+        return "ingest"
+    if step == "parse_reports":
+        return "parse"
+    if "dbt" in step:
+        return "dbt"
+    if step.startswith("warehouse__"):
+        return "publish"
+    return "checks"  # Dagster asset checks outside dbt
+
+
+def stage_summary(r: dict) -> str:
+    """Seconds per pipeline stage, from the step durations Dagster logged."""
+    groups = dict.fromkeys(("ingest", "parse", "dbt", "checks", "publish"), 0.0)
+    for step, secs in r["steps"].items():
+        groups[_stage_of(step)] += secs if secs == secs else 0.0  # NaN when unparsed
+    r["stages"] = {k: round(v, 2) for k, v in groups.items()}
+    parts = [f"start-up {r['startup_seconds']:.1f}s"] + [f"{k} {v:.1f}s" for k, v in groups.items() if v]
+    return ", ".join(parts)
+
+
+# ------------------------------------------------------------------ report
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        kb = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
+        mem_gb = round(kb / 2**20, 1)
+    except (OSError, StopIteration, ValueError):
+        pass
+    return {"cores": os.cpu_count(), "cpu": model, "memory_gb": mem_gb, "python": platform.python_version(),
+            "platform": platform.platform()}
+
+
+def git_rev() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+        return out.stdout.strip()
+    except OSError:
+        return ""
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else "PASS" if ok else "MISS"
+
+
+def table(res: dict) -> list[tuple[str, str, str, str]]:
+    rows = []
+    p = res.get("parse")
+    if p:
+        rows.append((f"parse throughput, {p['reports']:,} reports, {p['workers']} workers",
+                     f"{p['parse_reports_per_s']:,.0f} reports/s, {p['parse_mb_per_s']:.1f} MB/s",
+                     ">= 1,000 reports/s", verdict(p["parse_reports_per_s"] >= 1000)))
+        rows.append(("floor: read + OpenCC t2s, same workers",
+                     f"{p['floor_reports_per_s']:,.0f} reports/s, {p['floor_mb_per_s']:.1f} MB/s", "", ""))
+        rows.append(("parse time / floor time", f"{p['parse_to_floor_ratio']:.1f}x", "<= 5x",
+                     verdict(p["parse_to_floor_ratio"] <= 5)))
+    e = res.get("e2e")
+    if e:
+        rows.append((f"end to end, {e['reports']:,} reports (ingest, parse, dbt build + tests, publish)",
+                     f"{e['seconds']:.1f} s" + ("" if e["ok"] else " (run FAILED)"), "<= 20 s",
+                     verdict(e["ok"] and e["seconds"] <= 20)))
+    i = res.get("incremental")
+    if i:
+        b, a = i["build"], i["add_one"]
+        rows.append((f"build {i['reports']:,} reports from scratch", f"{b['seconds']:.1f} s" + ("" if b["ok"] else " (FAILED)"), "", ""))
+        if i.get("rerun"):
+            r = i["rerun"]
+            rows.append(("re-run with nothing changed", f"{r['seconds']:.1f} s" + ("" if r["ok"] else " (FAILED)"), "", ""))
+        rows.append((f"add 1 report to {i['reports']:,}", f"{a['seconds']:.1f} s" + ("" if a["ok"] else " (FAILED)"),
+                     "<= 10 s", verdict(b["ok"] and a["ok"] and a["seconds"] <= 10)))
+        peak = max(b["peak_pss_mb"], a["peak_pss_mb"])
+        rows.append((f"peak memory at {i['reports']:,} reports (process tree, PSS)",
+                     f"{peak:,.0f} MB (max single process RSS {i['max_single_rss_mb']:,.0f} MB)", "<= 1,024 MB",
+                     verdict(b["ok"] and peak <= 1024)))
+    return rows
+
+
+def render_table(rows: list[tuple[str, str, str, str]]) -> str:
+    head = ("measure", "result", "target", "")
+    widths = [max(len(r[c]) for r in rows + [head]) for c in range(4)]
+    fmt = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
+    lines = [fmt.format(*head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += [fmt.format(*r) for r in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--stages", default=",".join(STAGES), help=f"comma list of {', '.join(STAGES)}")
+    ap.add_argument("--parse-n", type=int, default=3000)
+    ap.add_argument("--e2e-n", type=int, default=3000)
+    ap.add_argument("--large-n", type=int, default=10000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3, help="parse/floor runs; the best is kept")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-rerun", action="store_true", help="skip the nothing-changed re-run")
+    ap.add_argument("--workdir", type=Path, help="where corpora and warehouses go (default: a temp dir)")
+    ap.add_argument("--keep", action="store_true", help="keep the work dir")
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of the parser and exit")
+    args = ap.parse_args(argv)
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = set(stages) - set(STAGES)
+    if unknown:
+        ap.error(f"unknown stages: {', '.join(sorted(unknown))}")
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    load_before = os.getloadavg()
+    res: dict = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git": git_rev(),
+        "machine": info, "load_before": [round(x, 2) for x in load_before], "seed": args.seed,
+    }
+    say(f"fazhi benchmark: {info['cores']} cores, {info['cpu']}, load {load_before[0]:.2f}; work dir {work}")
+    try:
+        if args.profile:
+            folder = work / f"corpus_{args.parse_n}"
+            if not folder.exists():
+                generate(folder, args.parse_n, args.seed)
+            print(profile_parse(folder))
+            return 0
+        if "parse" in stages or "e2e" in stages:
+            total = max(args.parse_n, args.e2e_n)
+            folder = work / f"corpus_{total}"
+            say(f"generate {total:,} reports")
+            generate(folder, total, args.seed)
+        if "parse" in stages:
+            say(f"parse throughput over {args.parse_n:,} reports, {args.workers} workers, best of {args.repeat}")
+            res["parse"] = bench_parse(_subset(folder, work, args.parse_n), args.workers, args.repeat)
+        if "e2e" in stages:
+            sub = _subset(folder, work, args.e2e_n)
+            say(f"end to end: {args.e2e_n:,} reports through python -m fazhi_pipeline run")
+            r = run_pipeline(f"e2e_{args.e2e_n}", sub, work / "e2e")
+            r["reports"] = args.e2e_n
+            res["e2e"] = r
+            say(f"  e2e: {r['seconds']:.1f}s ({stage_summary(r)}), peak {r['peak_pss_mb']:.0f} MB")
+        if "incremental" in stages:
+            large = work / f"corpus_{args.large_n}"
+            say(f"generate {args.large_n:,} reports")
+            generate(large, args.large_n, args.seed)
+            home = work / "large"
+            say(f"build {args.large_n:,} reports from scratch")
+            build = run_pipeline(f"build_{args.large_n}", large, home)
+            say(f"  build: {build['seconds']:.1f}s ({stage_summary(build)}), peak {build['peak_pss_mb']:.0f} MB")
+            inc = {"reports": args.large_n, "build": build}
+            if not args.no_rerun:
+                say("re-run with nothing changed")
+                inc["rerun"] = run_pipeline(f"rerun_{args.large_n}", large, home)
+                say(f"  re-run: {inc['rerun']['seconds']:.1f}s ({stage_summary(inc['rerun'])})")
+            say("add one report and re-run")
+            generate(large, 1, args.seed, start=args.large_n)
+            add = run_pipeline(f"add_one_{args.large_n}", large, home)
+            say(f"  add one: {add['seconds']:.1f}s ({stage_summary(add)}), peak {add['peak_pss_mb']:.0f} MB")
+            inc["add_one"] = add
+            inc["max_single_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+            res["incremental"] = inc
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+
+    res["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    rows = table(res)
+    res["table"] = [dict(zip(("measure", "result", "target", "verdict"), r)) for r in rows]
+    text = render_table(rows)
+    print()
+    print(f"fazhi benchmark {res['date']} (git {res['git']}), {info['cores']} cores ({info['cpu']}), "
+          f"load average {res['load_before'][0]:.2f} before, {res['load_after'][0]:.2f} after")
+    print(text)
+    path = OUT / "results.json"
+    path.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults: {path.relative_to(REPO)}")
+    return 0 if all(r[3] != "MISS" for r in rows) else 1
+
+
+def _subset(folder: Path, work: Path, n: int) -> Path:
+    """The first n files of a corpus, as hard links in their own folder."""
+    if len(os.listdir(folder)) == n:
+        return folder
+    sub = work / f"{folder.name}_first_{n}"
+    if not sub.exists():
+        sub.mkdir()
+        for path in sorted(folder.iterdir())[:n]:
+            os.link(path, sub / path.name)
+    return sub
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -195,7 +195,8 @@ def classify_sentence(
     out: list[Classified] = []
     topic: str | None = None
     pos = start
-    last_fact: int | None = None  # index in out of the latest level fact
+    last_fact: int | None = None  # index in out of the latest total (a possible parent)
+    last_level: int | None = None  # index of the latest level fact of any kind (what a change modifies)
     parts_from: int | None = None  # text position where a 其中 scope starts
     for fig in figures:
         c = Classified(figure=fig)
@@ -234,8 +235,8 @@ def classify_sentence(
         # Year-on-year change of the figure before it.
         ch = _CHANGE.search(clause)
         if ch:
-            if topic is not None and last_fact is not None:
-                prev = out[last_fact]
+            if topic is not None and last_level is not None:
+                prev = out[last_level]
                 c.metric_code = prev.metric_code
                 c.measure_kind = "change"
                 c.change_direction = 1 if ch.group("dir") in _UP else -1
@@ -275,10 +276,11 @@ def classify_sentence(
                     c.channel = parent.channel
                 elif metric:
                     c.metric_code, c.rule = metric, rule
+                    last_level = len(out) - 1
                 continue
         if metric:
             c.metric_code, c.rule = metric, rule
-            last_fact = len(out) - 1
+            last_fact = last_level = len(out) - 1
     _attach_basis(out)
     return out
 

@@ -119,6 +119,8 @@ def test_level_facts(sentence, expected):
 
 
 CHANGES = [
+    ("全区发生行政诉讼案件145件,审结132件,其中胜诉118件,败诉7件,败诉率5.3%,较上年下降2.1个百分点。",
+     ("admin_litigation.loss_rate", 2.1, -1, "points")),
     ("行政复议案件直接纠错率10.1%,同比下降6个百分点。", ("admin_review.correction_rate", 6.0, -1, "points")),
     ("受理行政复议案件57件,同比增长12.5%。", ("admin_review.accepted", 12.5, 1, "percent")),
     ("行政机关负责人出庭应诉率达到100%,较上年提高15个百分点。",

@@ -97,7 +97,7 @@ class Classified:
     measure_kind: str = "level"  # level | change
     change_direction: int | None = None
     channel: str | None = None
-    parent: int | None = None  # index into the sentence's list of the total this is part of
+    parent: "Classified | None" = None  # the total this figure is a part of
     breakdown_label: str | None = None
     rule: str | None = None
     clause_start: int = 0
@@ -181,23 +181,48 @@ def _topics_in(rs: Rules, text: str) -> set[str]:
     return {m.lastgroup for m in rs.topics.finditer(text)} - {"neutral", "off_topic"}
 
 
+@dataclass(slots=True)
+class ChainState:
+    """What a sentence leaves to the next one when that opens with 其中 (a breakdown of it)."""
+
+    topic: str | None = None
+    last_fact: Classified | None = None
+    last_level: Classified | None = None
+
+
+_OPENS_WITH_PARTS = re.compile(r"\s*其中")
+
+
 def classify_sentence(
-    simplified: str, start: int, end: int, figures: list[Figure], report_year: int | None = None
+    simplified: str,
+    start: int,
+    end: int,
+    figures: list[Figure],
+    report_year: int | None = None,
+    carry: ChainState | None = None,
 ) -> list[Classified]:
     """One Classified per figure of the sentence text[start:end], in order.
 
     With `report_year`, a figure whose sentence dates it to another year
     (2023年为98件 in a 2024 report, 2019年以来累计…) is not a fact of the report.
+    `carry` holds the previous sentence's chain; it is read when this sentence
+    opens with 其中 and updated for the next one.
     """
     rs = rules()
-    if not rs.any_topic.search(simplified, start, end):
+    opens_with_parts = carry is not None and _OPENS_WITH_PARTS.match(simplified, start) is not None
+    if not rs.any_topic.search(simplified, start, end) and not (opens_with_parts and carry.last_fact):
+        if carry is not None:
+            carry.topic = carry.last_fact = carry.last_level = None
         return [Classified(figure=f, clause_start=f.start) for f in figures]
     out: list[Classified] = []
     topic: str | None = None
     pos = start
-    last_fact: int | None = None  # index in out of the latest total (a possible parent)
-    last_level: int | None = None  # index of the latest level fact of any kind (what a change modifies)
+    last_fact: Classified | None = None  # the latest total (a possible parent)
+    last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
     parts_from: int | None = None  # text position where a 其中 scope starts
+    if opens_with_parts:
+        topic, last_fact, last_level = carry.topic, carry.last_fact, carry.last_level
+        parts_from = start
     for fig in figures:
         c = Classified(figure=fig)
         out.append(c)
@@ -236,7 +261,7 @@ def classify_sentence(
         ch = _CHANGE.search(clause)
         if ch:
             if topic is not None and last_level is not None:
-                prev = out[last_level]
+                prev = last_level
                 c.metric_code = prev.metric_code
                 c.measure_kind = "change"
                 c.change_direction = 1 if ch.group("dir") in _UP else -1
@@ -253,35 +278,41 @@ def classify_sentence(
                 continue  # 行政复议和行政诉讼案件共35件: whose figure is it?
             else:
                 metric, rule = _metric_for(rs, topic, clause, fig)
+        noun = ""
         if metric is None and fig.unit_kind == "count":
             trailing = _trailing_noun(rs, simplified, fig)
             if trailing:
                 metric, rule = _metric_for(rs, trailing[0], clause + trailing[1], fig)
                 if metric:
-                    topic = trailing[0]
+                    topic, noun = trailing
         if metric and topic == "mediation":
-            c.channel = _channel(rs, simplified[start:fig.end])
+            c.channel = _channel(rs, simplified[start:fig.end] + noun)
         # Breakdown parts: inside parentheses after a total, or after 其中.
         if last_fact is not None and topic is not None:
-            parent = out[last_fact]
-            in_parts = _open_paren(simplified[parent.figure.end:fig.start]) >= 0 or (
-                parts_from is not None and parts_from >= parent.figure.end
+            parent = last_fact
+            gap_start = parent.figure.end if parent.figure.end <= fig.start else start
+            in_parts = _open_paren(simplified[gap_start:fig.start]) >= 0 or (
+                parts_from is not None and (parts_from >= parent.figure.end or parts_from == start)
             )
             if in_parts:
                 if metric in (None, parent.metric_code) and fig.unit == parent.figure.unit:
                     c.metric_code = parent.metric_code
-                    c.parent = last_fact
+                    c.parent = parent
                     c.breakdown_label = clause.strip("(（、 ") or None
                     c.rule = f"part:{rule or ''}"
                     c.channel = parent.channel
                 elif metric:
                     c.metric_code, c.rule = metric, rule
-                    last_level = len(out) - 1
+                    last_level = c
                 continue
         if metric:
             c.metric_code, c.rule = metric, rule
-            last_fact = last_level = len(out) - 1
+            last_level = c
+            if fig.unit_kind == "count":  # only counts have parts
+                last_fact = c
     _attach_basis(out)
+    if carry is not None:
+        carry.topic, carry.last_fact, carry.last_level = topic, last_fact, last_level
     return out
 
 

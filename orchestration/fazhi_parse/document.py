@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fazhi_parse.classify import classify_sentence
+from fazhi_parse.classify import ChainState, classify_sentence
 from fazhi_parse.numbers import find_figures
 from fazhi_parse.schema import PARSER_VERSION
 from fazhi_parse.sections import split_sentences
@@ -47,6 +47,8 @@ def parse_body(
     sentences, mentions, facts = [], [], []
     seen: set[tuple] = set()
     all_figures = find_figures(simplified)
+    chain = ChainState()
+    mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
     n_fig, fi = len(all_figures), 0
     for s in split_sentences(simplified):
         sentences.append({
@@ -64,16 +66,16 @@ def parse_body(
         first = fi
         while fi < n_fig and all_figures[fi].start < s.end:
             fi += 1
-        if s.is_chrome or first == fi:
-            continue
         figures = [f for f in all_figures[first:fi] if f.start >= s.start and f.end <= s.end]
-        if not figures:
+        if s.is_chrome or not figures:
+            if not s.is_chrome:
+                chain = ChainState()  # a 其中 only continues the sentence right before it
             continue
-        classified = classify_sentence(simplified, s.start, s.end, figures, report_year)
-        first_no = len(mentions)
+        classified = classify_sentence(simplified, s.start, s.end, figures, report_year, chain)
         for c in classified:
             f = c.figure
             mention_no = len(mentions)
+            mention_of[id(c)] = mention_no
             mentions.append({
                 "report_id": report_id,
                 "mention_no": mention_no,
@@ -105,7 +107,7 @@ def parse_body(
                 "measure_kind": c.measure_kind,
                 "change_unit": ("points" if f.unit_kind == "points" else f.unit_kind) if c.measure_kind == "change" else None,
                 "channel": c.channel,
-                "parent_fact_id": f"{report_id}:{first_no + c.parent}" if c.parent is not None else None,
+                "parent_fact_id": f"{report_id}:{mention_of[id(c.parent)]}" if c.parent is not None else None,
                 "breakdown_label": c.breakdown_label,
                 "basis_numerator": c.basis[0] if c.basis else None,
                 "basis_denominator": c.basis[1] if c.basis else None,

@@ -148,6 +148,8 @@ def test_change_without_a_level_before_it_is_not_a_fact():
 
 
 PARTS = [
+    ("全市人民调解组织共调解矛盾纠纷3.2万件,调解成功率98.6%。其中,村(社区)调委会调解纠纷2.1万件。",
+     ("mediation.disputes_mediated", 32000.0), [21000.0]),
     ("全年办理法律援助案件1,245件,其中刑事案件489件,民事案件756件。", ("legal_aid.cases", 1245.0), [489.0, 756.0]),
     ("法律援助案件245件(刑事189件,民事55件)。", ("legal_aid.cases", 245.0), [189.0, 55.0]),
 ]
@@ -156,7 +158,7 @@ PARTS = [
 @pytest.mark.parametrize("sentence,total,parts", PARTS, ids=[s[:20] for s, _, _ in PARTS])
 def test_breakdowns_are_parts_of_their_total(sentence, total, parts):
     _, _, facts = parse_body("r", sentence)
-    totals = [f for f in facts if f["parent_fact_id"] is None]
+    totals = [f for f in facts if f["parent_fact_id"] is None and f["unit"] != "%"]
     assert [(f["metric_code"], f["value"]) for f in totals] == [total]
     children = [f for f in facts if f["parent_fact_id"] is not None]
     assert [f["value"] for f in children] == parts
@@ -195,3 +197,8 @@ def test_figures_dated_to_another_year_are_not_facts_of_the_report():
     # Without a known year nothing is filtered on dates.
     _, _, facts = parse_body("r", "2023年受理行政复议案件98件。")
     assert [f["value"] for f in facts] == [98.0]
+
+
+def test_a_sentence_between_breaks_the_breakdown():
+    _, _, facts = parse_body("r", "全年调解矛盾纠纷3.2万件。工作扎实推进。其中,村调委会调解纠纷2.1万件。")
+    assert [(f["value"], f["parent_fact_id"]) for f in facts] == [(32000.0, None), (21000.0, None)]

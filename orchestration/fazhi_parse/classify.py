@@ -149,6 +149,8 @@ def _open_paren(text: str) -> int:
 def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | None, str | None]:
     """The metric named by the cue nearest the figure in its clause, if its unit fits."""
     if fig.unit_kind == "percent":
+        if fig.value > 100:
+            return None, None  # every catalog rate is a share; over 100 is a misprint or another measure
         rx, words = rs.rate.get(topic, (None, None))
         m = None
         for m in rx.finditer(clause) if rx is not None else ():

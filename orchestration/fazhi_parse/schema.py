@@ -16,7 +16,7 @@ import polars as pl
 
 # Bumped whenever a change to the parser can change its output; files parsed
 # by an older version are re-parsed on the next run.
-PARSER_VERSION = "2026.11.23-1"
+PARSER_VERSION = "2026.11.23-2"
 
 # raw.report_files: one row per file found in the reports folder.
 REPORT_FILES = {
@@ -94,7 +94,7 @@ FACTS = {
     "comparator": pl.Utf8,
     "unit": pl.Utf8,
     "measure_kind": pl.Utf8,  # level | change
-    "change_unit": pl.Utf8,  # percent | points, for changes
+    "change_unit": pl.Utf8,  # percent | points | count, for changes
     "channel": pl.Utf8,  # mediation channel: people | administrative | medical | traffic | labour | general
     "parent_fact_id": pl.Utf8,  # set on breakdown parts (其中…/parentheses)
     "breakdown_label": pl.Utf8,  # e.g. 刑事 for a part

@@ -8,30 +8,16 @@ pipeline's t2s conversion guarantees it).
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
 
 from fazhi_parse.regions import resolve_region
+from fazhi_parse.text import cjk_changes, is_chrome_line
 
 # ------------------------------------------------------------------ lines
 
-_COLON = "[:：]"
-# Web-page furniture copied along with the article (matched on a whole line).
-_CHROME = re.compile(
-    r"^(?:"
-    r"长者浏览模式|无障碍(?:浏览|阅读)?|关怀版|繁体|简体|通知公告|政务公开|信息公开|政府信息公开|首页|"
-    r"(?:当前|您现在的|您所在的|您的)位置.*|网站地图|联系我们|"
-    r"(?:【\s*)?字[体号]\s*[:：]?.*|【?\s*[大中小](?:\s+[大中小]){1,2}\s*】?|"
-    r"(?:【\s*)?(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|分享到.*|返回顶部|收藏|扫一扫.*|保存本页|我要纠错)(?:\s*】)?|"
-    rf"(?:发布|发佈|公开|成文|生成|发文|印发|更新)?(?:时间|日期){_COLON}.*|"
-    rf"(?:索引号|发布机构|发文机关|发文字号|文号|主题分类|体裁分类|主题词|公开方式|公开范围|有效性|"
-    rf"信息来源|来源|作者|编辑|责任编辑|浏览次数|点击数|阅读次数|访问量|分享){_COLON}.*|"
-    r".*(?:ICP备|版权所有|网站标识码|主办单位|技术支持).*|.{0,16}(?:专栏|专题)|"
-    r".*(?:>|＞|»|›).*"  # navigation crumbs: 首页 > 政务公开 > …
-    r")\s*$"
-)
 _PROSE = re.compile(r"[。;；]|[,，]")
 _ADDRESSEE = re.compile(r"^[^。,，]{2,40}[:：]$")
 _TITLE_WORD = re.compile(r"报告|总结|情况|要点|工作|法治|依法行政|通知|意见|方案|规划|决定|公告|办法|纪要")
@@ -59,11 +45,6 @@ def _lines(s: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def is_chrome(line: str) -> bool:
-    """Whether a (simplified) line is web chrome rather than report text."""
-    return bool(_CHROME.match(line.strip()))
-
-
 # ------------------------------------------------------------------ title and issuer
 
 
@@ -83,7 +64,7 @@ def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         label = _TITLE_LABEL.match(s, a, b)
         a = label.end() if label else a  # 标题:XX县… keeps only the title itself
         line = s[a:b]
-        if not line or is_chrome(line):
+        if not line or is_chrome_line(line):
             continue
         if _ADDRESSEE.match(line) or _PROSE.search(line) or len(line) > 90 or _ENUMERATED.match(line):
             break  # 省委、省政府:, prose or 一、主要工作: the body has begun
@@ -145,7 +126,7 @@ def _signature_lines(s: str) -> list[tuple[int, int]]:
     out = []
     for a, b in reversed(_lines(s)[-10:]):
         line = s[a:b]
-        if is_chrome(line) or _SIGN_DATE.match(line):
+        if is_chrome_line(line) or _SIGN_DATE.match(line):
             continue
         if len(line) > 50 or _PROSE.search(line):
             break
@@ -179,18 +160,28 @@ def _date(y: str, m: str, d: str) -> dt.date | None:
         return None
 
 
-_PUB_LINE = re.compile(
-    r"(?:发布|发佈|公开|更新)?(?:时间|日期)\s*[:：]\s*((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
-)
+# 发布时间:2020-01-06. Two patterns, each led by its literal so the scan over
+# the whole text can jump from one candidate to the next; spaces only, never a
+# line break, so a match stays within one line.
+_PUB_DATE = r"[^\S\n\r]*[:：][^\S\n\r]*((?:19|20)\d\d)[^\S\n\r]*[-/.年][^\S\n\r]*(\d{1,2})[^\S\n\r]*[-/.月][^\S\n\r]*(\d{1,2})"
+_PUB_LINE = (re.compile("时间" + _PUB_DATE), re.compile("日期" + _PUB_DATE))
 
 
 def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
     """Publication date and the spans of the lines it was read from (to keep years out)."""
     spans = []
     found = None
-    for a, b in _lines(s):
-        m = _PUB_LINE.search(s, a, b)
-        if m and is_chrome(s[a:b]):
+    lines = _lines(s)
+    starts = [a for a, _ in lines]
+    done = -1
+    # The first date label on each chrome line counts.
+    for m in sorted((m for rx in _PUB_LINE for m in rx.finditer(s)), key=lambda m: m.start()):
+        k = bisect_right(starts, m.start()) - 1
+        if k <= done:
+            continue
+        done = k
+        a, b = lines[k]
+        if is_chrome_line(s[a:b]):
             spans.append((a, b))
             found = found or _date(*m.groups())
     for a, b in _lines(s)[-8:]:
@@ -252,7 +243,7 @@ def _report_year(
     first: dict[int, tuple[int, int]] = {}
     for sent in re.finditer(r"[^。!！?？;；\n]+", s[:end]):
         a = sent.start()
-        if any(x <= a < y for x, y in skip) or _PLAN_SENTENCE.search(sent.group()) or is_chrome(sent.group()):
+        if any(x <= a < y for x, y in skip) or _PLAN_SENTENCE.search(sent.group()) or is_chrome_line(sent.group()):
             continue
         for m in _YEAR.finditer(sent.group()):
             y = _num(m.group(1))
@@ -268,22 +259,15 @@ def _report_year(
 
 # ------------------------------------------------------------------ kind and script
 
-_NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
-
-
 def _script(text: str, simplified: str) -> str:
     if text == simplified:
         return "simplified"
-    # t2s maps ideographs to ideographs, so dropping everything else from both
-    # keeps them aligned (width folding of punctuation does not count). The
+    # Only CJK characters count (width folding of punctuation does not); the
     # first pages are a large enough sample.
-    a, b = _NON_CJK.sub("", text[:6000]), _NON_CJK.sub("", simplified[:6000])
-    if len(a) != len(b):
-        return "traditional" if a != b else "simplified"
-    changed = sum(map(operator.ne, a, b))
+    changed, cjk = cjk_changes(text, simplified, 6000)
     # t2s also touches a few characters of simplified text (variant forms,
     # quoted names); a traditional text changes roughly one character in four.
-    return "traditional" if changed >= 5 and changed >= 0.05 * len(a) else "simplified"
+    return "traditional" if changed >= 5 and changed >= 0.05 * cjk else "simplified"
 
 
 _ROL = re.compile(r"法治政府建设")
@@ -363,7 +347,7 @@ def _opening_span(s: str, title_spans: list[tuple[int, int]]) -> tuple[int, int]
     """The first sentence of the body: first prose line after the heading."""
     after = title_spans[-1][1] if title_spans else 0
     for a, b in _lines(s):
-        if a < after or is_chrome(s[a:b]) or not _PROSE.search(s[a:b]):
+        if a < after or is_chrome_line(s[a:b]) or not _PROSE.search(s[a:b]):
             continue
         if _ADDRESSEE.match(s[a:b]):
             continue

@@ -205,6 +205,7 @@ class _Index:
     stems: dict[str, tuple[str, ...]]  # bare stem -> division codes
     tails: frozenset[str]  # every ending of every full alias, for backward walks
     stem_heads: frozenset[str]  # every beginning of every stem, for forward walks
+    stem_tails: frozenset[str]  # every ending of every stem, for backward walks from a heading token
     context: dict[str, tuple[str, ...]]  # code -> the ways a text names it (for context counts)
 
 
@@ -228,12 +229,14 @@ def _index() -> _Index:
         context[d.code] = tuple(sorted(f | s, key=len, reverse=True))
     tails = {a[i:] for a in full for i in range(len(a))}
     heads = {a[:i] for a in stems for i in range(1, len(a) + 1)}
+    stem_tails = {a[i:] for a in stems for i in range(len(a))}
     return _Index(
         divs,
         {k: tuple(v) for k, v in full.items()},
         {k: tuple(v) for k, v in stems.items()},
         frozenset(tails),
         frozenset(heads),
+        frozenset(stem_tails),
         context,
     )
 
@@ -246,7 +249,21 @@ class NameHit:
     codes: tuple[str, ...]
 
 
-_SUFFIX_RE = re.compile(f"[{_SHORT_SUFFIXES}]")
+def _suffix_ends(s: str) -> list[int]:
+    """End offsets of every 省/市/县/区/州/盟/旗, last first.
+
+    str.find per suffix character runs at memchr speed; a regex character
+    class over CJK text is several times slower on a whole report.
+    """
+    ends = []
+    for ch in _SHORT_SUFFIXES:
+        i = s.find(ch)
+        while i >= 0:
+            i += 1
+            ends.append(i)
+            i = s.find(ch, i)
+    ends.sort(reverse=True)
+    return ends
 
 
 def find_full_names(s: str) -> list[NameHit]:
@@ -259,12 +276,11 @@ def find_full_names(s: str) -> list[NameHit]:
     idx = _index()
     hits: list[NameHit] = []
     last_start = len(s) + 1
-    for m in reversed(list(_SUFFIX_RE.finditer(s))):
-        end = m.end()
+    for end in _suffix_ends(s):
         if end > last_start:
             continue  # inside a longer name already taken (柳州市 in 柳州市柳南区 is its own hit)
         best = None
-        i = end - 1
+        i = end - 2  # every alias has two characters or more
         while i >= 0 and s[i:end] in idx.tails:
             if s[i:end] in idx.full:
                 best = i
@@ -287,15 +303,38 @@ def find_full_names(s: str) -> list[NameHit]:
 
 # After a bare stem we need something that shows it is a place name in a
 # heading: a year, 人民政府, 县委…, never an ordinary word (科教兴国, 朝阳产业).
-_STEM_FOLLOW = re.compile(r"(?:\s*(?:20\d\d|[一二]〇|人民政府|政府|党委|委员会|法治|关于))")
+_FOLLOW_TOKEN = r"(?:20\d\d|[一二]〇|人民政府|政府|党委|委员会|法治|关于)"
+_STEM_FOLLOW = re.compile(rf"(?:\s*{_FOLLOW_TOKEN})")
+_FOLLOW_TOKEN_AT = re.compile(_FOLLOW_TOKEN)
+_FOLLOW_FIRST = re.compile(r"[2一二人政党委法关]")  # first characters of the tokens: keep in step
 
 
 def find_stem_names(s: str) -> list[NameHit]:
-    """Suffix-less names (兴国, 赣州) followed by a heading-like token."""
+    """Suffix-less names (兴国, 赣州) followed by a heading-like token.
+
+    Left to right, the longest stem at each position counts when a token
+    follows it. Only positions where some stem ends right before a token can
+    produce a hit, so those are found first (walking back from each token
+    through stem endings) and the forward walk runs there alone.
+    """
     idx = _index()
+    starts = set()
+    for m in _FOLLOW_FIRST.finditer(s):
+        if not _FOLLOW_TOKEN_AT.match(s, m.start()):
+            continue
+        end = m.start()  # a stem ends here, or before the spaces in front of the token
+        while end and s[end - 1].isspace():
+            end -= 1
+        i = end - 1
+        while i >= 0 and s[i:end] in idx.stem_tails:
+            if s[i:end] in idx.stems:
+                starts.add(i)
+            i -= 1
     hits = []
-    i = 0
-    while i < len(s):
+    cursor = 0
+    for i in sorted(starts):
+        if i < cursor:
+            continue  # inside the previous hit
         j, best = i + 1, None
         while j <= len(s) and s[i:j] in idx.stem_heads:
             if s[i:j] in idx.stems:
@@ -303,9 +342,7 @@ def find_stem_names(s: str) -> list[NameHit]:
             j += 1
         if best is not None and _STEM_FOLLOW.match(s, best):
             hits.append(NameHit(i, best, s[i:best], idx.stems[s[i:best]]))
-            i = best
-        else:
-            i += 1
+            cursor = best
     return hits
 
 
@@ -349,15 +386,30 @@ class RegionMatch:
 
 # Self-references: 我县, 全区, 本市… Characters that make a word with 全 or 本
 # in front (健全县级, 安全区, 基本县情) are excluded.
-_SELFREF = re.compile(r"(?<![健安完齐周保成顾万两十基根资样版文书日])(?:我|全|本)([县区市旗州盟省])(?![场域])")
-_STRONG_SELFREF = re.compile(r"(?<![基根资样版文书日成])(?:我|本)([县区市旗州盟省])(?![场域])")
+# A regex opening with a look-behind cannot skip ahead to its first literal, so
+# each of 我/全/本 gets its own scan and the character before is checked here.
+_SELFREF_AT = {c: re.compile(c + "([县区市旗州盟省])(?![场域])") for c in "我全本"}
+_NOT_SELFREF_AFTER = frozenset("健安完齐周保成顾万两十基根资样版文书日")
+_NOT_STRONG_AFTER = frozenset("基根资样版文书日成")
 # Addressed upward (省委、省政府: / 市委、市政府:): written by the level below.
 _ADDRESSEE = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]")
 _DOC_TITLE = re.compile(r"《([^《》]{3,60})》")
+_GOV_WORD = re.compile("人民政府|委员会")
 
 
-def _selfref_counts(text: str) -> Counter:
-    return Counter(m.group(1) for m in _SELFREF.finditer(text))
+def _selfrefs(text: str) -> tuple[Counter, set[str]]:
+    """(how often each kind is used for the report itself: 我县, 全区, 本市…,
+    kinds used with 我/本, which only the author says)."""
+    counts: Counter = Counter()
+    strong: set[str] = set()
+    for opener, rx in _SELFREF_AT.items():
+        for m in rx.finditer(text):
+            before = text[m.start() - 1] if m.start() else ""
+            if before not in _NOT_SELFREF_AFTER:
+                counts[m.group(1)] += 1
+            if opener != "全" and before not in _NOT_STRONG_AFTER:
+                strong.add(m.group(1))
+    return counts, strong
 
 
 def _context_support(text: str, code: str) -> tuple[int, int, int]:
@@ -369,14 +421,21 @@ def _context_support(text: str, code: str) -> tuple[int, int, int]:
     return (int(pref > 0) + int(prov > 0), pref, prov)
 
 
-def _pick(text: str, hit: NameHit, source: str) -> str | None:
-    """One division for a name hit, or None when the name stays ambiguous."""
+def _pick(text: str, hit: NameHit, source: str, memo: dict) -> str | None:
+    """One division for a name hit, or None when the name stays ambiguous.
+
+    `memo` keeps each code's context support for this text (a repeated name
+    is met again and again in one report)."""
     if len(hit.codes) == 1:
         return hit.codes[0]
     prefixed = _parent_before(source, hit.start, hit.codes)
     if prefixed:
         return prefixed
-    support = {c: _context_support(text, c) for c in hit.codes}
+    support = {}
+    for c in hit.codes:
+        if c not in memo:
+            memo[c] = _context_support(text, c)
+        support[c] = memo[c]
     best = max(s[0] for s in support.values())
     top = [c for c, s in support.items() if s[0] == best]
     if best == 0 or len(top) != 1:
@@ -395,10 +454,11 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
 _SUPERIOR_CLAUSE = re.compile(r"(?:在|按照|根据|认真落实|贯彻落实)[^,，。;；]{0,40}?(?:领导下|部署|要求|精神)")
 
 
-def _opening(text: str) -> str:
-    """The subject of the first body sentence: the first of the leading lines that
-    reads as prose, with clauses naming superiors blanked out."""
-    for line in _lines(text)[0][:12]:
+def _opening(head: list[str]) -> str:
+    """The subject of the first body sentence: the first of the leading lines
+    (`head`, from _lines) that reads as prose, with clauses naming superiors
+    blanked out."""
+    for line in head[:12]:
         if not re.search(r"[。,，]", line) or (_ADDRESSEE.match(line) and len(line) < 40):
             continue  # headings, web chrome, 省委、省政府:
         sentence = re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
@@ -406,9 +466,8 @@ def _opening(text: str) -> str:
     return ""
 
 
-def _signature(text: str) -> str:
+def _signature(head: list[str], tail: list[str]) -> str:
     """Short lines at the end (中共XX县委 XX县人民政府 / 2025年2月18日)."""
-    head, tail = _lines(text)
     tail = [line for line in (tail or head)[-8:] if len(line) <= 60 and not line.endswith(("。", ";", "；"))]
     return "\n".join(tail)
 
@@ -430,13 +489,15 @@ def _window(s: str, h: NameHit) -> str:
     return s[start:end].strip()
 
 
-def _collect(text: str, sources: list[tuple[int, str]], allow_stems: bool, cands: dict, first_only: bool = False) -> None:
+def _collect(
+    text: str, sources: list[tuple[int, str]], allow_stems: bool, cands: dict, memo: dict, first_only: bool = False
+) -> None:
     for tier, src in sources:
         hits = find_full_names(src) + (find_stem_names(src) if allow_stems else [])
         if first_only:
             hits = sorted(hits, key=lambda h: h.start)[:1]
         for h in hits:
-            code = _pick(text, h, src)
+            code = _pick(text, h, src, memo)
             if code is None:
                 continue
             key = (tier, code)
@@ -456,26 +517,35 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     text = simplified_text
     if any(_names_a_zone(h) for h in (title, issuer) if h):
         return None  # a development zone's report: no division of its own
+    memo: dict[str, tuple[int, int, int]] = {}
     cands: dict[tuple[int, str], _Cand] = {}
-    _collect(text, [(0, s) for s in (title, issuer, _signature(text)) if s], True, cands)
+    head, tail = _lines(text)
+    _collect(text, [(0, s) for s in (title, issuer, _signature(head, tail)) if s], True, cands, memo)
     # The opening sentence's first named place is its subject (景德镇市坚持…);
     # places named later in it are often subordinates (乐平市获评…).
-    _collect(text, [(0, _opening(text))], True, cands, first_only=True)
-    own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
-    gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in re.finditer("人民政府|委员会", text)]
-    _collect(text, [(1, s) for s in own_docs + gov_lines], False, cands)
-    for h in find_full_names(text):
-        code = _pick(text, h, text)
-        if code is None:
-            continue
-        key = (2, code)
-        if key in cands:
-            cands[key].count += 1
-        else:
-            cands[key] = _Cand(code, 2, 1, _window(text, h))
+    _collect(text, [(0, _opening(head))], True, cands, memo, first_only=True)
 
-    selfref = _selfref_counts(text)
-    strong = {m.group(1) for m in _STRONG_SELFREF.finditer(text)}
+    def body_cands(tier: int) -> list[_Cand]:
+        """Tier 1 or 2 candidates. Built only when the headline does not settle
+        it: they need a pass over the whole text."""
+        found: dict[tuple[int, str], _Cand] = {}
+        if tier == 1:
+            own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
+            gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in _GOV_WORD.finditer(text)]
+            _collect(text, [(1, s) for s in own_docs + gov_lines], False, found, memo)
+            return list(found.values())
+        for h in find_full_names(text):
+            code = _pick(text, h, text, memo)
+            if code is None:
+                continue
+            key = (2, code)
+            if key in found:
+                found[key].count += 1
+            else:
+                found[key] = _Cand(code, 2, 1, _window(text, h))
+        return list(found.values())
+
+    selfref, strong = _selfrefs(text)
     addressee = _ADDRESSEE.match(text.lstrip()[:60])
     max_depth = None
     if addressee:  # 省委、省政府: / 市委、市政府:
@@ -494,9 +564,8 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
         # Weaker evidence: the place's kind must be how the report mostly calls itself.
         return top > 0 and selfref[char] == top and (c.tier == 1 or c.count >= 2)
 
-    named = [c for c in cands.values() if c.tier == 0 and allowed(c)]
-    pool = [c for c in cands.values() if allowed(c) and agrees(c)]
-    headline = [c for c in pool if c.tier == 0]
+    named = [c for c in cands.values() if allowed(c)]  # all tier 0
+    headline = [c for c in named if agrees(c)]
     chosen = _deepest(headline) if headline else None
     if headline and chosen is None:
         return None  # the headline names two places of the same rank
@@ -505,8 +574,8 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
         # mostly calls itself something else (我区): look for a deeper place inside it.
         for tier in (1, 2):
             inner = [
-                c for c in pool
-                if c.tier == tier and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
+                c for c in body_cands(tier)
+                if allowed(c) and agrees(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
                 and (chosen is None or _DEPTH[idx.divs[c.code].level] > _DEPTH[idx.divs[chosen.code].level])
             ]
             if inner:

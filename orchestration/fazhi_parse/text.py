@@ -50,38 +50,102 @@ def to_simplified(text: str) -> tuple[str, bool]:
     return converted.translate(_FOLD_TABLE), preserved
 
 
-def traditional_share(original: str, simplified: str) -> float:
-    """Share of CJK characters that t2s changed (0 for simplified text)."""
+# 1 for a UTF-16 high byte in 0x4E-0x9F, i.e. a BMP code point in U+4E00-U+9FFF.
+_CJK_HIGH_BYTE = bytes(1 if 0x4E <= b <= 0x9F else 0 for b in range(256))
+
+
+def _cjk_changes_slow(original: str, simplified: str) -> tuple[int, int]:
     cjk = changed = 0
     for a, b in zip(original, simplified):
         if "\u4e00" <= a <= "\u9fff":
             cjk += 1
-            if a != b:
-                changed += 1
+            changed += a != b
+    return changed, cjk
+
+
+def cjk_changes(original: str, simplified: str, limit: int | None = None) -> tuple[int, int]:
+    """(CJK characters of `original` that t2s changed, CJK characters), position
+    by position over the first `limit` characters. CJK = U+4E00-U+9FFF.
+
+    Runs on every report, so it works on UTF-16 bytes and one big integer
+    instead of a Python loop per character: XOR the two encodings, fold each
+    16-bit lane onto its lowest bit, keep the lanes holding a CJK original,
+    count the bits.
+    """
+    o, s = original[:limit], simplified[:limit]
+    n = min(len(o), len(s))
+    o, s = o[:n], s[:n]
+    eo, es = o.encode("utf-16-le", "surrogatepass"), s.encode("utf-16-le", "surrogatepass")
+    if len(eo) != 2 * n or len(es) != 2 * n:
+        return _cjk_changes_slow(o, s)  # characters beyond the BMP take two lanes
+    flags = eo[1::2].translate(_CJK_HIGH_BYTE)
+    cjk = flags.count(1)
+    if not cjk or eo == es:
+        return 0, cjk
+    lanes = bytearray(2 * n)
+    lanes[0::2] = flags
+    x = int.from_bytes(eo, "little") ^ int.from_bytes(es, "little")
+    x |= x >> 1
+    x |= x >> 2
+    x |= x >> 4
+    x |= x >> 8
+    return (x & int.from_bytes(lanes, "little")).bit_count(), cjk
+
+
+def traditional_share(original: str, simplified: str, limit: int | None = None) -> float:
+    """Share of CJK characters that t2s changed (0 for simplified text)."""
+    changed, cjk = cjk_changes(original, simplified, limit)
     return changed / cjk if cjk else 0.0
 
 
-# Lines of web-page furniture copied along with the article.
+_COLON = "[:：]"
+# The report's own outline headings (一、 (二) 3. 第一部分 四是) are never chrome.
+_HEADING = (
+    r"(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]"
+    r"|第[一二三四五六七八九十]+部分|其?[一二三四五六七八九十]{1,3}是)"
+)
+# Rules that look for a word anywhere on the line only apply to lines that are
+# neither prose (a sentence end) nor a heading: 提供技术支持。 or
+# (三)开展专题培训 are report text.
+_LOOSE = r"(?!.*[。！？!?；;])(?!" + _HEADING + ")"
+# Lines of web-page furniture copied along with the article (a whole line).
 _CHROME_LINE = re.compile(
-    r"^\s*(?:"
-    r"长者浏览模式|无障碍(?:浏览|阅读)?|通知公告|首页|当前位置|您现在的位置|"
-    r"字体[:：]?\s*[\[【(（]?\s*(?:大|中|小|\s)*[\]】)）]?|"
-    r"(?:【\s*)?(?:打印(?:本页)?|关闭(?:窗口|本页)?|分享到|返回顶部|收藏|扫一扫)(?:\s*】)?|"
-    r"(?:发布|发佈|公开|成文|生成)(?:时间|日期)[:：].*|索引号[:：].*|"
-    r"(?:发布|发文)机构[:：].*|文号[:：].*|主题分类[:：].*|体裁分类[:：].*|"
-    r"信息来源[:：].*|来源[:：].*|浏览次数[:：].*|访问量[:：].*|"
-    r"分享[:：].*|责任编辑[:：].*|网站标识码.*|.*ICP备.*|版权所有.*|主办单位[:：].*"
+    r"\s*(?:"
+    # widgets and column names standing alone
+    r"长者浏览模式|无障碍(?:浏览|阅读)?|关怀版|繁体|简体|通知公告|政务公开|信息公开|政府信息公开|首页|网站地图|联系我们|"
+    r"(?:当前|您现在的|您所在的|您的)位置.*|"
+    r"(?:【\s*)?字[体号]\s*[:：]?.*|【?\s*[大中小](?:\s+[大中小]){1,2}\s*】?|"
+    r"(?:【\s*)?(?:打印(?:本页|此页)?|关闭(?:窗口|本页)?|分享到.*|返回顶部|收藏|扫一扫.*|保存本页|我要纠错)(?:\s*】)?|"
+    # the page's own metadata fields
+    rf"(?:发布|发佈|公开|成文|生成|发文|印发|更新)?(?:时间|日期){_COLON}.*|"
+    r"(?:索引号|发布机构|发文机构|发文机关|发文字号|文号|主题分类|体裁分类|主题词|公开方式|公开范围|有效性|"
+    rf"信息来源|来源|作者|编辑|责任编辑|浏览次数|点击数|阅读次数|访问量|分享|主办单位){_COLON}.*|"
+    # footer (and ICP备 / 网站标识码 anywhere: see is_chrome_line)
+    r"版权所有.*|"
+    rf"{_LOOSE}(?:.*(?:版权所有|主办单位|技术支持).*|.{{0,16}}(?:专栏|专题)|"
+    r".*[>＞»›](?!\s*\d).*)"  # navigation crumbs (首页 > 政务公开 > …), not 满意度>95%
     r")\s*$"
 )
+
+
+def _has_footer_mark(line: str) -> bool:
+    return "ICP备" in line or "网站标识码" in line
+
+
+def is_chrome_line(line: str) -> bool:
+    """Whether one line (simplified) is web chrome rather than report text."""
+    return _CHROME_LINE.match(line) is not None or _has_footer_mark(line)
 
 
 def chrome_line_spans(simplified: str) -> set[tuple[int, int]]:
     """0-based [start, end) spans of lines that are web chrome, not report text."""
     spans = set()
     pos = 0
+    match = _CHROME_LINE.match  # is_chrome_line, inlined: this runs on every line of every report
+    marks = _has_footer_mark(simplified)
     for line in simplified.split("\n"):
         end = pos + len(line)
-        if line.strip() and _CHROME_LINE.match(line):
+        if line.strip() and (match(line) or (marks and _has_footer_mark(line))):
             spans.add((pos, end))
         pos = end + 1
     return spans

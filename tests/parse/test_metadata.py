@@ -8,8 +8,11 @@ from pathlib import Path
 
 import opencc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from fazhi_parse.metadata import extract_metadata, is_chrome
+from fazhi_parse.metadata import extract_metadata
+from fazhi_parse.text import chrome_line_spans, cjk_changes, is_chrome_line, traditional_share
 
 _t2s = opencc.OpenCC("t2s").convert
 REPO = Path(__file__).resolve().parents[2]
@@ -50,7 +53,7 @@ def test_seed_matches_gold(gold):
     assert got["title"] is None or got["title"] in text.replace("\n", "")
 
 
-# ------------------------------------------------------------------ title and chrome
+# ------------------------------------------------------------------ chrome (rules in fazhi_parse.text)
 
 CHROME_LINES = [
     "长者浏览模式",
@@ -65,18 +68,44 @@ CHROME_LINES = [
     "当前位置:首页>>信息公开",
     "关闭窗口",
     "【打印本页】",
+    "  发文机构:县司法局",
+    "版权所有:某县人民政府办公室  地址:某县人民路1号",
+    "主办单位:某县人民政府办公室  技术支持:某县大数据中心",
+    "冀ICP备05003110号  网站标识码:1305330001",
+    "法治政府建设专栏",
+    "扫一扫在手机打开当前页",
 ]
-NOT_CHROME = ["威县人民政府", "2019年度法治政府建设情况报告", "一、主要工作及成效", "省委、省政府:"]
+NOT_CHROME = [
+    "威县人民政府",
+    "2019年度法治政府建设情况报告",
+    "一、主要工作及成效",
+    "省委、省政府:",
+    # Words that mark footers or crumbs, inside report text.
+    "全年为乡镇提供法律技术支持120次。",
+    "(三)开展行政执法专题",
+    "三是开展法治宣传专题",
+    "群众满意度>95%",
+]
 
 
 @pytest.mark.parametrize("line", CHROME_LINES)
 def test_chrome_lines(line):
-    assert is_chrome(_t2s(line))
+    assert is_chrome_line(_t2s(line))
 
 
 @pytest.mark.parametrize("line", NOT_CHROME)
 def test_report_lines_are_not_chrome(line):
-    assert not is_chrome(line)
+    assert not is_chrome_line(line)
+
+
+def test_chrome_line_spans_are_whole_lines():
+    lines = ["首页 > 政务公开", "2023年,我县扎实推进法治政府建设。", "", "  关闭窗口  ", "网站标识码:1305330001"]
+    text = "\n".join(lines)
+    spans = sorted(chrome_line_spans(text))
+    assert [text[a:b] for a, b in spans] == ["首页 > 政务公开", "  关闭窗口  ", "网站标识码:1305330001"]
+
+
+# ------------------------------------------------------------------ title and issuer
 
 
 TITLE_CASES = [
@@ -258,6 +287,38 @@ def test_script(text, script):
     assert meta(text)["script"] == script
 
 
+def _changes_one_by_one(original: str, simplified: str) -> tuple[int, int]:
+    pairs = [(a, b) for a, b in zip(original, simplified) if "\u4e00" <= a <= "\u9fff"]
+    return sum(a != b for a, b in pairs), len(pairs)
+
+
+# Ideographs inside and at the edges of U+4E00-U+9FFF, neighbours outside it,
+# full-width punctuation, astral characters (two UTF-16 units) and a lone surrogate.
+_SCRIPT_ALPHABET = "国國县縣\u4e00\u9fff\u4dff\ua000\u4e4e\u9f00，。,a 2\U00020000\U0002a79d\ud800"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(_SCRIPT_ALPHABET), st.sampled_from(_SCRIPT_ALPHABET)), max_size=60),
+    st.one_of(st.none(), st.integers(0, 70)),
+)
+def test_cjk_changes_counts_position_by_position(pairs, limit):
+    original = "".join(a for a, _ in pairs)
+    simplified = "".join(b for _, b in pairs)
+    expected = _changes_one_by_one(original[:limit], simplified[:limit])
+    assert cjk_changes(original, simplified, limit) == expected
+    assert traditional_share(original, simplified, limit) == (expected[0] / expected[1] if expected[1] else 0.0)
+
+
+def test_cjk_changes_on_a_converted_report():
+    original = "2023年以來,我縣堅持以習近平法治思想為指導,紮實推進法治政府建設。" * 50
+    simplified = _t2s(original)
+    changed, cjk = cjk_changes(original, simplified)
+    assert (changed, cjk) == _changes_one_by_one(original, simplified)
+    assert changed > 0.2 * cjk
+    assert cjk_changes(original, simplified, 40) == _changes_one_by_one(original[:40], simplified[:40])
+
+
 def test_returns_document_columns():
     from fazhi_parse.schema import DOCUMENTS
 
@@ -268,8 +329,6 @@ def test_returns_document_columns():
 
 # ------------------------------------------------------------------ robustness
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _FRAGMENTS = [
     "兴国县", "鼓楼区", "柳州市", "江西", "省委、省政府:", "我县", "全市", "我区", "2023年", "2024年以来,", "二〇二五年二月十日",

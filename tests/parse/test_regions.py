@@ -9,7 +9,7 @@ import opencc
 import polars as pl
 import pytest
 
-from fazhi_parse.regions import LEVELS, division_table, find_full_names, resolve_region, short_name
+from fazhi_parse.regions import LEVELS, division_table, find_full_names, find_stem_names, resolve_region, short_name
 
 _t2s = opencc.OpenCC("t2s").convert
 
@@ -247,6 +247,28 @@ def test_issuer_alone_decides():
 )
 def test_two_character_names_only_at_word_start(text, names):
     assert [h.name for h in find_full_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    "text, hits",
+    [
+        ("兴国2023年法治政府建设工作情况报告", [(0, "兴国")]),
+        ("赣州  人民政府关于", [(0, "赣州")]),  # spaces before the token
+        ("兴国人民政府兴国政府", [(0, "兴国"), (6, "兴国")]),
+        ("兴国赣州法治", [(2, "赣州")]),  # only the name the token follows
+        ("三门峡法治政府", [(0, "三门峡")]),  # the longest stem, not 三门
+        ("三门峡市法治", []),  # the longest stem 三门峡 is not followed by a token
+        ("深入实施科教兴国战略", []),  # no heading token after it
+        ("朝阳法治", []),  # a stem that is an everyday word
+    ],
+)
+def test_stem_names_need_a_heading_token(text, hits):
+    assert [(h.start, h.name) for h in find_stem_names(text)] == hits
+
+
+@pytest.mark.parametrize("token", ["2023年", "二〇二三年", "人民政府", "政府", "党委", "委员会", "法治政府", "关于"])
+def test_every_heading_token_marks_a_stem(token):
+    assert [h.name for h in find_stem_names(f"关于兴国{token}")] == ["兴国"]
 
 
 @pytest.mark.parametrize(

@@ -155,7 +155,7 @@ def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | 
         m = None
         for m in rx.finditer(clause) if rx is not None else ():
             pass
-        if m is not None and _RATE_FILLER.match(clause[m.end():]):
+        if m is not None and _RATE_FILLER.match(clause[m.end():].replace(" ", "")):
             return words[m.group(0)], m.group(0)
     elif fig.unit_kind == "count":
         rx, words = rs.count.get(topic, (None, None))

@@ -41,6 +41,7 @@ FIGURE_RE = re.compile(
     r"(?P<mult>万|亿|千)?"
     r"(?P<approx1>余|多)?"
     r"(?P<mult2>万|亿)?"
+    r"[ \xa0]?"  # web copies put a space between figure and unit (57 件)
     rf"(?=[{_UNIT_FIRST}])"
     rf"(?P<unit>%|‰|个百分点|百分点|成(?![为立功果本员绩效交])|万元|亿元|(?:{_UNIT_ALT}))"
     r"(?P<approx2>以上|左右|以下|以内|有余|多)?"

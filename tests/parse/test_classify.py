@@ -86,6 +86,8 @@ LEVELS = [
     ("全年化解矛盾纠纷约1.2万件,化解率超过95%。",
      [("mediation.disputes_resolved", 12000, "~"), ("mediation.resolution_rate", 95, ">=")]),
     ("行政复议纠错率不足5%。", [("admin_review.correction_rate", 5, "<=")]),
+    ("受理行政复议案件 57 件,纠错率为 8.9 %。",
+     [("admin_review.accepted", 57, "="), ("admin_review.correction_rate", 8.9, "=")]),
     ("调解成功率九成以上。", [("mediation.success_rate", 90, ">=")]),
     ("12348热线接听群众咨询5600余人次。", [("legal_aid.consultations", 5600, ">=")]),
     ("开展矛盾纠纷排查1200次,排查出矛盾纠纷856件。",

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import polars as pl
 
+from fazhi_parse.schema import DIVISIONS
+
 LEVELS = ("province", "prefecture", "county", "district", "county_city")
 _DEPTH = {"province": 0, "prefecture": 1, "county": 2, "district": 2, "county_city": 2}
 _MUNICIPALITIES = {"11", "12", "31", "50"}
@@ -135,19 +137,7 @@ def division_table() -> pl.DataFrame:
                 "latitude": lat,
             }
         )
-    schema = {
-        "region_code": pl.Utf8,
-        "region_name": pl.Utf8,
-        "level": pl.Utf8,
-        "province_code": pl.Utf8,
-        "province": pl.Utf8,
-        "prefecture_code": pl.Utf8,
-        "prefecture": pl.Utf8,
-        "parent_code": pl.Utf8,
-        "longitude": pl.Float64,
-        "latitude": pl.Float64,
-    }
-    return pl.DataFrame(out, schema=schema)
+    return pl.DataFrame(out, schema=DIVISIONS)
 
 
 # ---------------------------------------------------------------- name index

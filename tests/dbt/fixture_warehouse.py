@@ -29,32 +29,6 @@ import polars as pl
 
 from fazhi_parse import schema as S
 
-# raw.divisions has no frame in schema.py yet; these are the columns the dbt
-# source declares (see dbt_project/models/staging/_sources.yml).
-DIVISIONS = {
-    "region_code": pl.Utf8,
-    "region_name": pl.Utf8,
-    "level": pl.Utf8,
-    "province_code": pl.Utf8,
-    "province": pl.Utf8,
-    "prefecture_code": pl.Utf8,
-    "prefecture": pl.Utf8,
-    "parent_code": pl.Utf8,
-    "longitude": pl.Float64,
-    "latitude": pl.Float64,
-}
-
-# Used only while fazhi_parse.regions is not available.
-_HAND_DIVISIONS = [
-    ("430000", "湖南省", "province", "430000", "湖南省", None, None, None, 112.98, 28.11),
-    ("430100", "长沙市", "prefecture", "430000", "湖南省", None, None, "430000", 112.94, 28.23),
-    ("430104", "岳麓区", "district", "430000", "湖南省", "430100", "长沙市", "430100", 112.93, 28.23),
-    ("430181", "浏阳市", "county_city", "430000", "湖南省", "430100", "长沙市", "430100", 113.64, 28.16),
-    ("510000", "四川省", "province", "510000", "四川省", None, None, None, 104.07, 30.66),
-    ("510100", "成都市", "prefecture", "510000", "四川省", None, None, "510000", 104.07, 30.57),
-    ("510116", "双流区", "district", "510000", "四川省", "510100", "成都市", "510100", 103.92, 30.57),
-    ("510121", "金堂县", "county", "510000", "四川省", "510100", "成都市", "510100", None, None),
-]
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
 
@@ -330,15 +304,10 @@ def _file_row(source_file, data: bytes, status, reason, duplicate_of, text, enco
 
 
 def division_frame() -> pl.DataFrame:
-    """All divisions from fazhi_parse.regions when it exists, else a hand-made few."""
-    try:
-        from fazhi_parse.regions import division_table
-    except ImportError:
-        return pl.DataFrame(_HAND_DIVISIONS, schema=DIVISIONS, orient="row")
-    table = division_table()
-    if not isinstance(table, pl.DataFrame):
-        table = pl.DataFrame(table)
-    return table.select([pl.col(c).cast(t) for c, t in DIVISIONS.items()])
+    """Every division, as the pipeline loads raw.divisions."""
+    from fazhi_parse.regions import division_table
+
+    return division_table()
 
 
 def fixture_frames() -> dict[str, pl.DataFrame]:

@@ -73,7 +73,7 @@ def report_files(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Ma
         duck.ensure_table(con, "raw", "report_files", REPORT_FILES)
         duck.ensure_table(con, "raw", "file_events", FILE_EVENTS)
         old = pl.from_arrow(
-            con.execute(f"SELECT {', '.join(('source_file',) + _COMPARED)} FROM raw.report_files").to_arrow_table()
+            con.sql(f"SELECT {', '.join(('source_file',) + _COMPARED)} FROM raw.report_files").to_arrow_table()
         )
         d = diff_files(old, scanned)
         rewrite = d["new"] + d["changed"] + d["restated"]
@@ -81,7 +81,7 @@ def report_files(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Ma
         duck.insert_frame(
             con, "raw", "report_files", scanned.filter(pl.col("source_file").is_in(rewrite)), REPORT_FILES
         )
-        events = _events(old, scanned, d, now, context.run_id)
+        events = _events(old, scanned, d, now, context.run.run_id)
         duck.insert_frame(con, "raw", "file_events", events, FILE_EVENTS)
         con.execute("COMMIT")
     counts = scanned.group_by("status").len().rows()

@@ -1,0 +1,75 @@
+# fazhi: make run (build + publish the warehouse), make test (everything).
+# FAZHI_REPORTS_DIR / FAZHI_WAREHOUSE / FAZHI_WORK_DB may be given relative to
+# the directory make runs in; they are made absolute before anything uses them.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.fazhi-setup
+DBT_DIR := dbt_project
+MANIFEST := $(DBT_DIR)/target/manifest.json
+DAGSTER_PORT ?= 3000
+DOCS_PORT ?= 8081
+PYTEST_ARGS ?=
+# The work DB path as the pipeline derives it, handed to standalone dbt commands.
+WORK_DB = $$($(CURDIR)/$(BIN)/python -c 'from fazhi_pipeline import settings; print(settings.work_db())')
+
+ifdef FAZHI_REPORTS_DIR
+export FAZHI_REPORTS_DIR := $(abspath $(FAZHI_REPORTS_DIR))
+endif
+ifdef FAZHI_WAREHOUSE
+export FAZHI_WAREHOUSE := $(abspath $(FAZHI_WAREHOUSE))
+endif
+ifdef FAZHI_WORK_DB
+export FAZHI_WORK_DB := $(abspath $(FAZHI_WORK_DB))
+endif
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# Tools from the venv first, whether or not it is activated.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+DBT_SOURCES := $(shell find $(DBT_DIR) \( -path '$(DBT_DIR)/target' -o -path '$(DBT_DIR)/logs' -o -path '$(DBT_DIR)/dbt_packages' \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' -o -name '*.md' \) -print 2>/dev/null)
+
+.PHONY: help setup manifest run test dev dbt-docs clean
+
+help:  ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+setup: $(STAMP)  ## create .venv and install the pinned dependencies (quick when nothing changed)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip install --quiet -p $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet -p $(BIN)/python -e . --no-deps
+	@touch $@
+
+# The dbt manifest Dagster loads, rebuilt only when a dbt file changed.
+manifest: $(MANIFEST)  ## parse the dbt project (target/manifest.json)
+
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd $(DBT_DIR) && FAZHI_WORK_DB=$(WORK_DB) $(CURDIR)/$(BIN)/dbt parse --quiet --profiles-dir .
+	@touch $@
+
+run: setup manifest  ## build the warehouse from FAZHI_REPORTS_DIR and publish it to FAZHI_WAREHOUSE
+	$(BIN)/python -m fazhi_pipeline run
+
+test: setup manifest  ## the whole test suite (parser, dbt build and tests, end-to-end pipeline)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+dev: setup manifest  ## the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT)
+	@mkdir -p "$(DAGSTER_HOME)" && cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
+	$(BIN)/dagster dev -m fazhi_pipeline.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
+
+dbt-docs: setup manifest  ## generate and serve dbt docs for the work database
+	cd $(DBT_DIR) && export FAZHI_WORK_DB=$(WORK_DB) && \
+		$(CURDIR)/$(BIN)/dbt docs generate --profiles-dir . && \
+		$(CURDIR)/$(BIN)/dbt docs serve --profiles-dir . --port $(DOCS_PORT)
+
+clean:  ## remove generated files: dbt target/logs, Dagster home, caches, warehouse outputs (keeps .venv)
+	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs .dagster_home .pytest_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	find warehouse -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,209 @@
+"""The whole graph into a temporary warehouse, then incremental runs against it.
+
+One full materialization is shared by the module; the later tests change the
+reports folder (add, remove a file; break a row) and run again. They run in
+file order and each states the precondition it needs.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import CONTRACT_TABLES, materialization_metadata, step_failures
+
+pytestmark = pytest.mark.integration
+
+FACT_TABLES = ["fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates"]
+
+
+@pytest.fixture(scope="module")
+def built(pipeline):
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    return pipeline, result
+
+
+def marts_snapshot(pipeline) -> dict[str, list]:
+    tables = [r[0] for r in pipeline.query(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1")]
+    return {t: pipeline.query(f"SELECT * FROM marts.{t} ORDER BY ALL") for t in tables}
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def new_report(pipeline, name: str) -> Path:
+    """A report not seen before: a sample's text plus a closing line without figures."""
+    source = sorted(pipeline.reports.glob("*.txt"))[0]
+    text = source.read_text(encoding="utf-8").rstrip("\n") + "\n附：本报告由政府办公室汇总整理。\n"
+    path = pipeline.reports / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_contract_table_is_non_empty(built):
+    pipeline, _ = built
+    for table in CONTRACT_TABLES:
+        assert pipeline.query(f"SELECT count(*) FROM {table}")[0][0] > 0, table
+    for table in ("staging.documents", "staging.sentences", "staging.mentions", "staging.facts"):
+        assert pipeline.query(f"SELECT count(*) FROM {table}")[0][0] > 0, table
+
+
+def test_raw_report_files_has_one_row_per_file(built):
+    pipeline, result = built
+    on_disk = sorted(p.relative_to(pipeline.reports).as_posix() for p in pipeline.reports.rglob("*") if p.is_file())
+    rows = [r[0] for r in pipeline.query("SELECT source_file FROM raw.report_files ORDER BY 1")]
+    assert rows == on_disk
+    meta = materialization_metadata(result, ["raw", "report_files"])
+    assert meta["files"] == meta["new"] == len(on_disk)
+    accepted = pipeline.query("SELECT count(*) FROM raw.report_files WHERE status = 'accepted'")[0][0]
+    assert pipeline.query("SELECT count(*) FROM marts.dim_report")[0][0] == accepted
+
+
+def test_published_file_opens_read_only_with_marts_and_v1_storage(built):
+    pipeline, _ = built
+    con = duckdb.connect(str(pipeline.warehouse), read_only=True)
+    try:
+        catalog = con.execute("SELECT current_database()").fetchone()[0]
+        tags = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = ?", [catalog]).fetchone()[0]
+        assert tags["storage_version"].startswith("v1.0.0"), tags
+        marts = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
+        assert {t.split(".")[1] for t in CONTRACT_TABLES if t.startswith("marts.")} <= marts
+        # dbt's views are qualified with the catalog name; they must resolve in the published file.
+        for (view,) in con.execute("SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+            con.execute(f"SELECT count(*) FROM {view}").fetchone()
+        with pytest.raises(duckdb.Error):
+            con.execute("CREATE TABLE marts.nope (x INTEGER)")
+    finally:
+        con.close()
+    assert not Path(f"{pipeline.warehouse}.wal").exists()
+
+
+def test_parquet_exports_hold_every_mart(built):
+    pipeline, _ = built
+    marts = marts_snapshot(pipeline)
+    files = {p.stem: p for p in pipeline.exports.glob("*.parquet")}
+    assert set(files) == set(marts)
+    for table, rows in marts.items():
+        n = duckdb.execute("SELECT count(*) FROM read_parquet(?)", [str(files[table])]).fetchone()[0]
+        assert n == len(rows), table
+
+
+def test_second_run_without_changes_is_identical_and_parses_nothing(built):
+    pipeline, _ = built
+    before = marts_snapshot(pipeline)
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    files = materialization_metadata(result, ["raw", "report_files"])
+    assert (files["new"], files["changed"], files["removed"]) == (0, 0, 0)
+    assert files["unchanged"] == files["files"]
+    assert materialization_metadata(result, ["staging", "documents"])["reports_parsed"] == 0
+    assert marts_snapshot(pipeline) == before
+
+
+READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    q = "SELECT count(*), (SELECT count(*) FROM marts.fct_metric_values) FROM marts.dim_report"
+    print(*con.execute(q).fetchone(), flush=True)
+    sys.stdin.readline()  # hold the file open until the parent has rebuilt it
+    print(*con.execute(q).fetchone(), flush=True)
+    """
+)
+COUNTS = "SELECT count(*), (SELECT count(*) FROM marts.fct_metric_values) FROM marts.dim_report"
+
+
+def test_added_file_is_the_only_one_parsed_while_open_readers_keep_old_data(built):
+    pipeline, _ = built
+    old_counts = pipeline.query(COUNTS)[0]
+    held = duckdb.connect(str(pipeline.warehouse), read_only=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(pipeline.warehouse)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert tuple(int(x) for x in reader.stdout.readline().split()) == old_counts
+        added = new_report(pipeline, "zz_added_report.txt")
+        result = pipeline.run()
+        assert result.success, step_failures(result)
+
+        files = materialization_metadata(result, ["raw", "report_files"])
+        assert (files["new"], files["changed"], files["removed"]) == (1, 0, 0)
+        assert materialization_metadata(result, ["staging", "documents"])["reports_parsed"] == 1
+
+        # Readers that had the file open still see the old, consistent warehouse.
+        assert held.execute(COUNTS).fetchone() == old_counts
+        out, _ = reader.communicate("\n", timeout=60)
+        assert tuple(int(x) for x in out.split()) == old_counts
+    finally:
+        held.close()
+        if reader.poll() is None:
+            reader.kill()
+    # A new connection sees the new report.
+    report_id = file_digest(added)[:16]
+    new_counts = pipeline.query(COUNTS)[0]
+    assert new_counts[0] == old_counts[0] + 1
+    assert pipeline.query("SELECT source_file FROM marts.dim_report WHERE report_id = ?", [report_id]) == [
+        ("zz_added_report.txt",)
+    ]
+    fresh = subprocess.run(
+        [sys.executable, "-c", f"import duckdb; print(duckdb.connect({str(pipeline.warehouse)!r}, read_only=True)"
+         f".execute({COUNTS!r}).fetchone()[0])"],
+        capture_output=True, text=True, check=True,
+    )
+    assert int(fresh.stdout) == new_counts[0]
+
+
+def test_removed_file_drops_out_of_the_marts(built):
+    pipeline, _ = built
+    victim = sorted(pipeline.reports.glob("*.txt"))[-1]
+    report_id = file_digest(victim)[:16]
+    assert pipeline.query("SELECT count(*) FROM marts.dim_report WHERE report_id = ?", [report_id])[0][0] == 1
+    victim.unlink()
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    assert materialization_metadata(result, ["raw", "report_files"])["removed"] == 1
+    assert pipeline.query("SELECT count(*) FROM raw.report_files WHERE source_file = ?", [victim.name])[0][0] == 0
+    for table in ["dim_report", *FACT_TABLES]:
+        n = pipeline.query(f"SELECT count(*) FROM marts.{table} WHERE report_id = ?", [report_id])[0][0]
+        assert n == 0, table
+    events = pipeline.query("SELECT event FROM raw.file_events WHERE source_file = ? ORDER BY event_at", [victim.name])
+    assert events[-1] == ("removed",)
+
+
+def test_failed_dbt_build_leaves_the_published_warehouse_unchanged(built):
+    pipeline, _ = built
+    before_digest = file_digest(pipeline.warehouse)
+    before_exports = {p.name: file_digest(p) for p in pipeline.exports.glob("*.parquet")}
+    # A document restated under an id it already has: dbt's uniqueness tests must stop the build.
+    con = duckdb.connect(str(pipeline.work_db))
+    try:
+        con.execute("INSERT INTO staging.documents SELECT * FROM staging.documents LIMIT 1")
+        broken = con.execute("SELECT report_id FROM staging.documents GROUP BY 1 HAVING count(*) > 1").fetchall()
+    finally:
+        con.close()
+    assert len(broken) == 1
+    result = pipeline.run()
+    assert not result.success
+    failed = step_failures(result)
+    assert any(f.startswith("fazhi_dbt") for f in failed), failed
+    assert file_digest(pipeline.warehouse) == before_digest
+    assert {p.name: file_digest(p) for p in pipeline.exports.glob("*.parquet")} == before_exports
+    assert not list(pipeline.warehouse.parent.glob(".fazhi.duckdb.*"))  # no temp copy left behind
+
+    # Repair: drop the restated rows; the report is parsed again and the warehouse publishes.
+    con = duckdb.connect(str(pipeline.work_db))
+    try:
+        con.execute("DELETE FROM staging.documents WHERE report_id = ?", [broken[0][0]])
+    finally:
+        con.close()
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    assert materialization_metadata(result, ["staging", "documents"])["reports_parsed"] == 1

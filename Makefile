@@ -33,7 +33,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 DBT_SOURCES := $(shell find $(DBT_DIR) \( -path '$(DBT_DIR)/target' -o -path '$(DBT_DIR)/logs' -o -path '$(DBT_DIR)/dbt_packages' \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help setup manifest run test dev dbt-docs clean
+.PHONY: help setup manifest run test dev dbt-docs bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -68,6 +68,9 @@ dbt-docs: setup manifest  ## generate and serve dbt docs for the work database
 	cd $(DBT_DIR) && export FAZHI_WORK_DB=$(WORK_DB) && \
 		$(CURDIR)/$(BIN)/dbt docs generate --profiles-dir . && \
 		$(CURDIR)/$(BIN)/dbt docs serve --profiles-dir . --port $(DOCS_PORT)
+
+bench: setup manifest  ## scale and speed benchmark (benchmarks/README.md); BENCH_ARGS='--stages parse' for a part
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:  ## remove generated files: dbt target/logs, Dagster home, caches, warehouse outputs (keeps .venv)
 	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs .dagster_home .pytest_cache .hypothesis

@@ -344,8 +344,11 @@ def machine() -> dict:
         mem_gb = round(kb / 2**20, 1)
     except (OSError, StopIteration, ValueError):
         pass
+    # Without cached bytecode every pipeline process recompiles dagster and dbt (seconds each).
+    site = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
     return {"cores": os.cpu_count(), "cpu": model, "memory_gb": mem_gb, "python": platform.python_version(),
-            "platform": platform.platform()}
+            "platform": platform.platform(), "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
+            "bytecode_cached": (site / "dagster" / "__pycache__").is_dir()}
 
 
 def git_rev() -> str:
@@ -431,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git": git_rev(),
         "machine": info, "load_before": [round(x, 2) for x in load_before], "seed": args.seed,
     }
-    say(f"fazhi benchmark: {info['cores']} cores, {info['cpu']}, load {load_before[0]:.2f}; work dir {work}")
+    say(f"fazhi benchmark: {info['cores']} cores, {info['cpu']}, load {load_before[0]:.2f}, "
+        f"bytecode cached: {'yes' if info['bytecode_cached'] else 'no'}; work dir {work}")
     try:
         if args.profile:
             folder = work / f"corpus_{args.parse_n}"

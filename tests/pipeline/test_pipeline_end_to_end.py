@@ -95,6 +95,42 @@ def test_parquet_exports_hold_every_mart(built):
         assert n == len(rows), table
 
 
+OLD_CLIENT = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
+    facts = con.execute("SELECT count(*) FROM marts.fct_metric_values").fetchone()[0]
+    views = [r[0] for r in con.execute("SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
+    for v in views:
+        con.execute(f"SELECT count(*) FROM {v}").fetchone()
+    print(duckdb.__version__, tables, facts, len(views))
+    """
+)
+
+
+def test_published_file_opens_with_a_duckdb_1x_client(built, tmp_path):
+    pipeline, _ = built
+    venv = tmp_path / "duckdb1x"
+    base_python = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base_python, "-m", "venv", str(venv)], check=True, capture_output=True)
+    install = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", "--only-binary", ":all:", "duckdb==1.5.6"],
+        capture_output=True, text=True,
+    )
+    if install.returncode != 0:
+        pytest.skip(f"could not install duckdb==1.5.6 into a separate venv: {install.stderr.strip()[-300:]}")
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", OLD_CLIENT, str(pipeline.warehouse)],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    version, tables, facts, _views = out.stdout.split()
+    assert version.startswith("1.")
+    assert int(tables) >= 7
+    assert int(facts) == pipeline.query("SELECT count(*) FROM marts.fct_metric_values")[0][0]
+
+
 def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     pipeline, _ = built
     before = marts_snapshot(pipeline)

@@ -12,6 +12,7 @@ import dagster as dg
 import polars as pl
 from fazhi_parse import ingest as fz_ingest
 from fazhi_parse import regions
+from fazhi_parse import schema as fz_schema
 from fazhi_parse.schema import REPORT_FILES
 
 from fazhi_pipeline import duck, settings
@@ -130,7 +131,8 @@ def _events(old: pl.DataFrame, new: pl.DataFrame, d: dict, now: datetime, run_id
 )
 def divisions(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     frame = regions.division_table()
-    columns = dict(frame.schema)
+    # Typed from the shared schema when it declares the table, else from the frame.
+    columns = getattr(fz_schema, "DIVISIONS", None) or dict(frame.schema)
     with duckdb.connect() as con:
         con.execute("BEGIN")
         duck.ensure_table(con, "raw", "divisions", columns)

@@ -1,0 +1,80 @@
+"""Publishing: an atomic, verified, DuckDB-1.x-readable copy plus Parquet, or nothing at all."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from fazhi_pipeline import publish
+
+
+def make_work_db(path: Path, rows: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw; CREATE SCHEMA IF NOT EXISTS marts")
+    con.execute("CREATE OR REPLACE TABLE raw.report_files AS SELECT range AS n, 'f' || range AS source_file FROM range(?)", [rows])
+    con.execute("CREATE OR REPLACE TABLE marts.dim_report AS SELECT n, source_file FROM raw.report_files")
+    catalog = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f'CREATE OR REPLACE VIEW marts.v_report AS SELECT * FROM "{catalog}".marts.dim_report')
+    con.close()
+
+
+@pytest.fixture
+def paths(tmp_path):
+    wh = tmp_path / "wh" / "fazhi.duckdb"
+    return wh.parent / ".work" / wh.name, wh, wh.parent / "exports"
+
+
+def test_publish_copies_verifies_and_exports(paths):
+    work, target, exports = paths
+    make_work_db(work, 3)
+    counts = publish.publish_database(work, target, exports)
+    assert counts == {"marts.dim_report": 3, "raw.report_files": 3}
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        tags = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+        assert tags["storage_version"].startswith(publish.STORAGE_VERSION)
+        assert con.execute("SELECT count(*) FROM marts.v_report").fetchone()[0] == 3
+    finally:
+        con.close()
+    assert exports.is_symlink()
+    assert sorted(p.name for p in exports.iterdir()) == ["dim_report.parquet"]  # marts only
+    assert [p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")] == []
+
+
+def test_republish_swaps_both_and_drops_old_export_versions(paths):
+    work, target, exports = paths
+    make_work_db(work, 2)
+    publish.publish_database(work, target, exports)
+    first_version = exports.resolve()
+    make_work_db(work, 5)
+    publish.publish_database(work, target, exports)
+    assert exports.resolve() != first_version and not first_version.exists()
+    n = duckdb.execute("SELECT count(*) FROM read_parquet(?)", [str(exports / "dim_report.parquet")]).fetchone()[0]
+    assert n == 5
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 5
+    finally:
+        con.close()
+
+
+def test_failed_copy_leaves_published_file_and_exports_untouched(paths, monkeypatch):
+    work, target, exports = paths
+    make_work_db(work, 2)
+    publish.publish_database(work, target, exports)
+    before = target.read_bytes()
+    version = exports.resolve()
+    make_work_db(work, 7)
+
+    def wrong_count(con, catalog, schema, table):  # the copy "loses" rows
+        n = con.execute(f'SELECT count(*) FROM "{catalog}"."{schema}"."{table}"').fetchone()[0]
+        return n - 1 if catalog == "fazhi_pub" else n
+
+    monkeypatch.setattr(publish, "_count", wrong_count)
+    with pytest.raises(RuntimeError, match="publish copy"):
+        publish.publish_database(work, target, exports)
+    assert target.read_bytes() == before
+    assert exports.resolve() == version
+    assert [p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")] == []

@@ -44,7 +44,9 @@ def exports_dir() -> Path:
 
 def max_file_bytes() -> int:
     """Files above this size are rejected as too_large (FAZHI_MAX_FILE_BYTES)."""
-    return int(os.environ.get("FAZHI_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
+    from fazhi_parse.ingest import DEFAULT_MAX_BYTES
+
+    return int(os.environ.get("FAZHI_MAX_FILE_BYTES", str(DEFAULT_MAX_BYTES)))
 
 
 def workers() -> int:

@@ -6,6 +6,7 @@ instance `make dev` uses, so they show up in the UI.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -29,15 +30,30 @@ def dagster_home() -> Path:
     return home
 
 
-def run_all() -> bool:
-    """Execute job fazhi_all; True when every step succeeded."""
+def run_all(verbose: bool = False) -> bool:
+    """Execute job fazhi_all; True when every step succeeded.
+
+    Unless verbose, Dagster logs below ERROR are hidden and dbt's own output
+    goes to <DAGSTER_HOME>/logs/last_run.log, so the summary stays readable.
+    """
     import dagster as dg
 
     from fazhi_pipeline.definitions import defs
 
-    dagster_home()
-    with dg.DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("fazhi_all").execute_in_process(instance=instance, raise_on_error=False)
+    home = dagster_home()
+    log_path = home / "logs" / "last_run.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    level = "DEBUG" if verbose else "ERROR"
+    run_config = {"loggers": {"console": {"config": {"log_level": level}}}}
+    with contextlib.ExitStack() as stack:
+        if not verbose:
+            stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_path.open("w"))))
+        instance = stack.enter_context(dg.DagsterInstance.get())
+        result = defs.resolve_job_def("fazhi_all").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config
+        )
+    if not verbose:
+        print(f"dbt output: {log_path}")
     failed_checks = [
         e.event_specific_data
         for e in result.all_events
@@ -84,11 +100,12 @@ def summary(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fazhi_pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="build and publish the warehouse from the reports folder")
+    run = sub.add_parser("run", help="build and publish the warehouse from the reports folder")
+    run.add_argument("-v", "--verbose", action="store_true", help="show Dagster and dbt logs")
     sub.add_parser("summary", help="describe the published warehouse")
     args = parser.parse_args(argv)
     print(f"reports folder: {settings.reports_dir()}")
-    if args.command == "run" and not run_all():
+    if args.command == "run" and not run_all(verbose=args.verbose):
         print("run failed; the published warehouse was left as it was", file=sys.stderr)
         return 1
     if not settings.warehouse().exists():

@@ -85,6 +85,9 @@ def pipeline(tmp_path_factory) -> Pipeline:
     root = tmp_path_factory.mktemp("pipeline")
     reports = root / "reports"
     shutil.copytree(SEEDS, reports)
+    # Files that must be accounted for without stopping the run.
+    (reports / "empty.txt").write_bytes(b"")
+    shutil.copyfile(sorted(SEEDS.glob("*.txt"))[0], reports / "dup_copy.txt")
     p = Pipeline(reports=reports, warehouse=root / "wh" / "fazhi.duckdb")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FAZHI_REPORTS_DIR", str(reports))

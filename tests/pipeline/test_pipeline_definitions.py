@@ -119,3 +119,9 @@ def test_sensor_cursor_round_trips_and_compares():
 )
 def test_schema_types_map_to_duckdb(dtype, sql):
     assert duck.sql_type(dtype) == sql
+
+
+def test_dbt_builds_in_one_step_per_run():
+    """Checks placed on the Python assets would split dbt into several `dbt build`s."""
+    job = defs.resolve_job_def("fazhi_all")
+    assert [name for name in job.graph.node_dict if name.startswith("fazhi_dbt")] == ["fazhi_dbt"]

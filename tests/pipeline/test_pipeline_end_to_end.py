@@ -16,6 +16,8 @@ import duckdb
 import pytest
 from conftest import CONTRACT_TABLES, materialization_metadata, step_failures
 
+from fazhi_pipeline.cli import summary
+
 pytestmark = pytest.mark.integration
 
 FACT_TABLES = ["fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates"]
@@ -62,6 +64,10 @@ def test_raw_report_files_has_one_row_per_file(built):
     assert rows == on_disk
     meta = materialization_metadata(result, ["raw", "report_files"])
     assert meta["files"] == meta["new"] == len(on_disk)
+    assert (meta["rejected"], meta["duplicate"]) == (1, 1)
+    others = dict(pipeline.query(
+        "SELECT source_file, split_part(reason, ':', 1) FROM raw.report_files WHERE status <> 'accepted'"))
+    assert others == {"empty.txt": "empty", "dup_copy.txt": "duplicate"}
     accepted = pipeline.query("SELECT count(*) FROM raw.report_files WHERE status = 'accepted'")[0][0]
     assert pipeline.query("SELECT count(*) FROM marts.dim_report")[0][0] == accepted
 
@@ -83,6 +89,19 @@ def test_published_file_opens_read_only_with_marts_and_v1_storage(built):
     finally:
         con.close()
     assert not Path(f"{pipeline.warehouse}.wal").exists()
+
+
+def test_cli_summary_names_the_warehouse_and_every_file_not_accepted(built):
+    pipeline, _ = built
+    text = summary(pipeline.warehouse)
+    assert str(pipeline.warehouse) in text
+    assert "rejected: empty.txt: empty:" in text
+    assert "duplicate: dup_copy.txt: duplicate:" in text
+    reports = pipeline.query("SELECT count(*) FROM marts.dim_report")[0][0]
+    assert f"reports: {reports}" in text
+    for table in FACT_TABLES:
+        n = pipeline.query(f"SELECT count(*) FROM marts.{table}")[0][0]
+        assert f"marts.{table}: {n} rows" in text
 
 
 def test_parquet_exports_hold_every_mart(built):

@@ -83,6 +83,8 @@ class FazhiDbtTranslator(DagsterDbtTranslator):
         return f"dbt_{schema}" if schema else "dbt"
 
 
+# Source tests stay observations: as checks on the Python assets they would split
+# the dbt step into several `dbt build` invocations (one per side of those assets).
 TRANSLATOR = FazhiDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 

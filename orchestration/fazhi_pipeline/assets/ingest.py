@@ -67,6 +67,8 @@ def diff_files(old: pl.DataFrame, new: pl.DataFrame) -> dict[str, list[str]]:
 )
 def report_files(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     root = settings.reports_dir()
+    if not root.is_dir():  # a configuration error: retrying cannot help
+        raise dg.Failure(f"reports folder {root} does not exist (FAZHI_REPORTS_DIR)", allow_retries=False)
     scanned = fz_ingest.scan(root, max_bytes=settings.max_file_bytes(), workers=settings.workers())
     now = datetime.now(timezone.utc)
     with duckdb.connect() as con:

@@ -25,6 +25,7 @@ import platform
 import pstats
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -196,18 +197,82 @@ class TreeMemory(threading.Thread):
         self.join()
 
 
-_STEP = re.compile(r" - (\S+) - (STEP_SUCCESS|STEP_FAILURE) - (.*)$")
-_STEP_START = re.compile(r" - (\S+) - STEP_START - ")
-_DURATION = re.compile(r" in ((?:\d+m)?[\d.]+m?s)\.?$")
 _PROGRESS = re.compile(r"(parsed \d+/\d+ reports|report files: .*)$")
 
 
-def _seconds(text: str) -> float:
-    """'527ms', '1.14s', '1m32s' -> seconds."""
-    if text.endswith("ms") and "m" not in text[:-2]:
-        return float(text[:-2]) / 1000
-    minutes, _, rest = text.rpartition("m") if "m" in text[:-1] else ("0", "", text)
-    return float(minutes or 0) * 60 + float(rest.rstrip("s"))
+class RunEvents:
+    """Step events of the run in progress, read from its Dagster event log.
+
+    `python -m fazhi_pipeline run` is quiet (as under `make run`), so progress
+    and step times come from the run's SQLite event log in DAGSTER_HOME
+    (history/runs/<run_id>.db), read-only, polled while the run goes on.
+    """
+
+    _QUERY = (
+        "SELECT id, dagster_event_type, step_key, event FROM event_logs WHERE id > ? AND "
+        "(dagster_event_type IN ('PIPELINE_START', 'RUN_START', 'STEP_START', 'STEP_SUCCESS', 'STEP_FAILURE') "
+        "OR dagster_event_type IS NULL) ORDER BY id"
+    )
+
+    def __init__(self, home: Path, label: str, started_wall: float, mem: TreeMemory):
+        self.runs = home / "history" / "runs"
+        self.label, self.started_wall, self.mem = label, started_wall, mem
+        self.db: Path | None = None
+        self.last_id = 0
+        self.run_start: float | None = None
+        self.step_start: dict[str, float] = {}
+        self.steps: dict[str, float] = {}
+        self.failed: list[str] = []
+
+    def _find_db(self) -> Path | None:
+        if self.runs.is_dir():
+            fresh = [p for p in self.runs.glob("*.db") if p.name != "index.db"
+                     and p.stat().st_mtime >= self.started_wall - 1]
+            if fresh:
+                return max(fresh, key=lambda p: p.stat().st_mtime)
+        return None
+
+    def poll(self) -> bool:
+        """Report new events; True when something was reported."""
+        self.db = self.db or self._find_db()
+        if self.db is None:
+            return False
+        try:
+            con = sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=1)
+            try:
+                rows = con.execute(self._QUERY, (self.last_id,)).fetchall()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            return False  # locked or not created yet: next tick
+        said = False
+        for row_id, kind, step, event in rows:
+            self.last_id = row_id
+            entry = json.loads(event)
+            ts = entry.get("timestamp") or time.time()
+            if kind in ("PIPELINE_START", "RUN_START"):
+                self.run_start = ts - self.started_wall
+                say(f"  {self.label}: run started after {self.run_start:.1f}s of start-up (imports, definitions)")
+            elif kind == "STEP_START":
+                self.step_start[step] = ts
+                self.mem.step = step
+            elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+                secs = ts - self.step_start.get(step, ts)
+                self.steps[step] = secs
+                if kind == "STEP_FAILURE":
+                    self.failed.append(step)
+                    say(f"  {self.label}: {step} FAILED after {secs:.1f}s")
+                elif secs >= 0.5:
+                    say(f"  {self.label}: {step} done in {secs:.1f}s")
+                else:
+                    continue
+            else:
+                m = _PROGRESS.search(entry.get("user_message") or "")
+                if not m:
+                    continue
+                say(f"  {self.label}: {m.group(1)[:120]}")
+            said = True
+        return said
 
 
 def run_pipeline(label: str, reports: Path, home: Path, heartbeat: float = 15.0) -> dict:
@@ -219,51 +284,17 @@ def run_pipeline(label: str, reports: Path, home: Path, heartbeat: float = 15.0)
         DAGSTER_HOME=str(home / "dagster_home"),
     )
     env.pop("FAZHI_WORK_DB", None)
-    (OUT / "logs").mkdir(parents=True, exist_ok=True)
-    log_path = OUT / "logs" / f"{label}.log"
-    steps: dict[str, float] = {}
-    failed: list[str] = []
-    started: dict[str, float] = {}
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fazhi_pipeline", "run"], cwd=REPO, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-    )
+    logs = OUT / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    log_path = logs / f"{label}.log"
+    started_wall, start = time.time(), time.perf_counter()
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "fazhi_pipeline", "run"], cwd=REPO, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
     mem = TreeMemory(proc.pid)
     mem.start()
-    last = [time.perf_counter()]
-
-    def pump() -> None:
-        with open(log_path, "w", encoding="utf-8") as log:
-            for line in proc.stdout:
-                log.write(line)
-                now = time.perf_counter()
-                if "RUN_START" in line and "run_start" not in started:
-                    started["run_start"] = now - start
-                    say(f"  {label}: run started after {now - start:.1f}s of start-up (imports, definitions)")
-                    last[0] = now
-                s = _STEP_START.search(line)
-                if s:
-                    mem.step = s.group(1)
-                m = _STEP.search(line.rstrip())
-                if m:
-                    d = _DURATION.search(m.group(3))
-                    secs = _seconds(d.group(1)) if d else float("nan")
-                    steps[m.group(1)] = secs
-                    if m.group(2) == "STEP_FAILURE":
-                        failed.append(m.group(1))
-                        say(f"  {label}: {m.group(1)} FAILED (see {log_path.name})")
-                    elif secs >= 0.5:
-                        say(f"  {label}: {m.group(1)} done in {secs:.1f}s")
-                    last[0] = now
-                    continue
-                p = _PROGRESS.search(line.rstrip())
-                if p:
-                    say(f"  {label}: {p.group(1)[:120]}")
-                    last[0] = now
-
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
+    events = RunEvents(home / "dagster_home", label, started_wall, mem)
+    last = time.perf_counter()
     # wait4, not Popen.wait: its rusage gives the max RSS of the largest
     # process in this run's tree (the pipeline or a reaped child of it).
     while True:
@@ -272,12 +303,17 @@ def run_pipeline(label: str, reports: Path, home: Path, heartbeat: float = 15.0)
             proc.returncode = os.waitstatus_to_exitcode(status)
             break
         time.sleep(0.5)
-        if time.perf_counter() - last[0] >= heartbeat:
+        if events.poll():
+            last = time.perf_counter()
+        elif time.perf_counter() - last >= heartbeat:
             say(f"  {label}: ... {time.perf_counter() - start:.0f}s, memory {mem.now_pss_kb / 1024:.0f} MB")
-            last[0] = time.perf_counter()
+            last = time.perf_counter()
     seconds = time.perf_counter() - start
-    reader.join()
     mem.stop()
+    events.poll()
+    dbt_log = home / "dagster_home" / "logs" / "last_run.log"
+    if dbt_log.exists():
+        shutil.copyfile(dbt_log, logs / f"{label}.dbt.log")
     ok = proc.returncode == 0
     if not ok:
         tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-15:]
@@ -286,8 +322,8 @@ def run_pipeline(label: str, reports: Path, home: Path, heartbeat: float = 15.0)
             print("      " + line[:300])
     return {
         "ok": ok, "exit_code": proc.returncode, "seconds": round(seconds, 2),
-        "startup_seconds": round(started["run_start"], 2) if "run_start" in started else None,
-        "steps": {k: round(v, 2) if v == v else None for k, v in steps.items()}, "failed_steps": failed,
+        "startup_seconds": round(events.run_start, 2) if events.run_start is not None else None,
+        "steps": {k: round(v, 2) for k, v in events.steps.items()}, "failed_steps": events.failed,
         "peak_pss_mb": round(mem.peak_pss_kb / 1024, 1), "peak_rss_sum_mb": round(mem.peak_rss_kb / 1024, 1),
         "peak_processes": mem.peak_procs, "peak_during_step": mem.peak_step,
         "max_single_process_rss_mb": round(usage.ru_maxrss / 1024, 1),
@@ -319,7 +355,7 @@ def stage_summary(r: dict) -> str:
     """Seconds per pipeline stage, from the step durations Dagster logged."""
     groups = dict.fromkeys(("ingest", "parse", "dbt", "checks", "publish"), 0.0)
     for step, secs in r["steps"].items():
-        groups[_stage_of(step)] += secs or 0.0  # None: a failed step logs no duration
+        groups[_stage_of(step)] += secs
     r["stages"] = {k: round(v, 2) for k, v in groups.items()}
     parts = [f"start-up {r['startup_seconds'] or 0:.1f}s"] + [f"{k} {v:.1f}s" for k, v in groups.items() if v]
     return ", ".join(parts)
@@ -427,6 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(OUT / "logs", ignore_errors=True)  # logs of this run only
     info = machine()
     load_before = os.getloadavg()
     res: dict = {
@@ -446,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             say("prepare: load the pipeline definitions once (dbt manifest is parsed here if stale, as `make manifest` does)")
             prepare_pipeline()
         if "parse" in stages or "e2e" in stages:
-            total = max(args.parse_n, args.e2e_n)
+            total = max(n for stage, n in (("parse", args.parse_n), ("e2e", args.e2e_n)) if stage in stages)
             folder = work / f"corpus_{total}"
             say(f"generate {total:,} reports")
             generate(folder, total, args.seed)

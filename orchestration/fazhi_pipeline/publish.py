@@ -63,6 +63,9 @@ def publish_database(work_db: Path, target: Path, exports: Path, export_schema: 
             version = _write_exports(con, work, export_schema, exports)
         finally:
             con.close()
+        # A WAL beside the target belongs to the old file (someone opened it
+        # read-write); replayed onto the new file it would corrupt it.
+        Path(f"{target}.wal").unlink(missing_ok=True)
         os.replace(tmp, target)
         _swap_exports(exports, version)
     finally:

@@ -78,3 +78,18 @@ def test_failed_copy_leaves_published_file_and_exports_untouched(paths, monkeypa
     assert target.read_bytes() == before
     assert exports.resolve() == version
     assert [p.name for p in target.parent.iterdir() if p.name.startswith(f".{target.name}.")] == []
+
+
+def test_a_stale_wal_beside_the_target_is_not_left_to_replay_onto_the_new_file(paths):
+    work, target, exports = paths
+    make_work_db(work, 2)
+    publish.publish_database(work, target, exports)
+    Path(f"{target}.wal").write_bytes(b"not a wal of the new file")
+    make_work_db(work, 4)
+    publish.publish_database(work, target, exports)
+    assert not Path(f"{target}.wal").exists()
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 4
+    finally:
+        con.close()

@@ -125,3 +125,11 @@ def test_dbt_builds_in_one_step_per_run():
     """Checks placed on the Python assets would split dbt into several `dbt build`s."""
     job = defs.resolve_job_def("fazhi_all")
     assert [name for name in job.graph.node_dict if name.startswith("fazhi_dbt")] == ["fazhi_dbt"]
+
+
+def test_dbt_runs_build_with_one_thread():
+    from fazhi_pipeline.assets.dbt import dbt_build_args
+
+    args = dbt_build_args()
+    assert args[0] == "build"
+    assert args[args.index("--threads") + 1] == "1"

@@ -88,6 +88,11 @@ class FazhiDbtTranslator(DagsterDbtTranslator):
 TRANSLATOR = FazhiDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
+def dbt_build_args() -> list[str]:
+    """`dbt build` with one thread: DuckDB has one writer, and the profile may say otherwise."""
+    return ["build", "--threads", "1"]
+
+
 @dbt_assets(
     manifest=dbt_project().manifest_path,
     project=dbt_project(),
@@ -98,7 +103,7 @@ TRANSLATOR = FazhiDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_ass
 )
 def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     with dbt_environment():
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
         yield from invocation.stream()
         if invocation.is_successful():
             return

@@ -42,7 +42,7 @@ setup: $(STAMP)  ## create .venv and install the pinned dependencies (quick when
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==0.13.9
 	$(BIN)/uv pip install --quiet -p $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet -p $(BIN)/python -e . --no-deps
 	@touch $@

@@ -6,6 +6,8 @@ environment after import still gets the paths it asked for.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -57,3 +59,18 @@ def workers() -> int:
 def dbt_env() -> dict[str, str]:
     """Environment for dbt so its profile resolves to exactly our work DB."""
     return {"FAZHI_WORK_DB": str(work_db()), "FAZHI_WAREHOUSE": str(warehouse())}
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for a block, restoring what was there before."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -9,13 +9,13 @@ into dbt_project/ and the repository's warehouse is never touched.
 from __future__ import annotations
 
 import json
-import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
+
+from fazhi_pipeline.settings import environment
 
 import fixture_warehouse as fx  # tests/dbt is on sys.path (rootdir-less test dirs)
 
@@ -24,26 +24,12 @@ pytestmark = pytest.mark.integration
 DBT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 
-@contextmanager
-def _env(**values: str):
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def run_dbt(command: list[str], work_db: Path, scratch: Path):
     args = [*command, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
             "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs"),
             "--no-use-colors", "--quiet"]
     # FAZHI_WAREHOUSE is pointed elsewhere on purpose: FAZHI_WORK_DB must win.
-    with _env(FAZHI_WORK_DB=str(work_db), FAZHI_WAREHOUSE=str(scratch / "unused" / "x.duckdb")):
+    with environment({"FAZHI_WORK_DB": str(work_db), "FAZHI_WAREHOUSE": str(scratch / "unused" / "x.duckdb")}):
         try:
             return dbtRunner().invoke(args)
         finally:

@@ -9,8 +9,6 @@ edited model), it is parsed here at load time so definitions always load.
 import os
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -60,19 +58,9 @@ def dbt_project() -> DbtProject:
     return project
 
 
-@contextmanager
-def dbt_environment() -> Iterator[None]:
+def dbt_environment():
     """Point dbt's profile at our work DB by absolute path (dbt runs in dbt_project/)."""
-    saved = {k: os.environ.get(k) for k in settings.dbt_env()}
-    os.environ.update(settings.dbt_env())
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    return settings.environment(settings.dbt_env())
 
 
 class FazhiDbtTranslator(DagsterDbtTranslator):

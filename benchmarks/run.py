@@ -463,7 +463,6 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="fazhi-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(OUT / "logs", ignore_errors=True)  # logs of this run only
     info = machine()
     load_before = os.getloadavg()
     res: dict = {
@@ -480,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             print(profile_parse(folder))
             return 0
         if "e2e" in stages or "incremental" in stages:
+            shutil.rmtree(OUT / "logs", ignore_errors=True)  # pipeline logs of this run only
             say("prepare: load the pipeline definitions once (dbt manifest is parsed here if stale, as `make manifest` does)")
             prepare_pipeline()
         if "parse" in stages or "e2e" in stages:

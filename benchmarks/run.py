@@ -1,6 +1,6 @@
 """Scale and speed benchmark: parser throughput, end-to-end runs, memory.
 
-    python benchmarks/run.py            # everything, ~5-10 minutes on 2 cores
+    python benchmarks/run.py            # everything, about 8-15 minutes on 2 cores
     python benchmarks/run.py --stages parse
     python benchmarks/run.py --profile  # where the parser spends its time
 

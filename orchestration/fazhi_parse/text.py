@@ -32,6 +32,7 @@ def _fold_char(ch: str) -> str:
 
 
 _FOLD_TABLE = {c: _fold_char(chr(c)) for c in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def to_simplified(text: str) -> tuple[str, bool]:
@@ -47,7 +48,10 @@ def to_simplified(text: str) -> tuple[str, bool]:
         converted = "".join(
             c if len(c) == 1 else ch for ch, c in ((ch, convert(ch)) for ch in text)
         )
-    return converted.translate(_FOLD_TABLE), preserved
+    # Most reports have no full-width ASCII; translate() would copy them for nothing.
+    if _FULL_WIDTH.search(converted):
+        converted = converted.translate(_FOLD_TABLE)
+    return converted, preserved
 
 
 # 1 for a UTF-16 high byte in 0x4E-0x9F, i.e. a BMP code point in U+4E00-U+9FFF.

@@ -8,8 +8,8 @@ over a whole sentence it would turn 七五普法 into 75.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import cn2an
 
@@ -52,8 +52,7 @@ _SUFFIX_CMP = {"以上": ">=", "有余": ">=", "多": ">=", "左右": "~", "以�
 _MULT = {"万": 1e4, "亿": 1e8, "千": 1e3}
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):  # a tuple: cheap to build for every figure of a corpus
     start: int  # 0-based, into the text, including qualifiers and unit
     end: int
     num_start: int

@@ -77,7 +77,7 @@ def _is_cjk(ch: str) -> bool:
 
 
 def _name_forms(names: dict[str, str]) -> dict[str, str]:
-    """Text form -> slot role, e.g. 兴国县 -> region, 兴国 -> region_short."""
+    """Text form -> slot role, e.g. 于都县 -> region, 于都 -> region_short."""
     forms: dict[str, str] = {}
     for role, name in names.items():
         forms.setdefault(name, role)
@@ -107,7 +107,7 @@ def _slot_for_number(s: str, m: re.Match, orig: str) -> tuple | str:
 
 @cache
 def _token_re(names: tuple[str, ...]) -> re.Pattern:
-    # Longest name first, so 柳州市 wins over 柳州; names never contain digits.
+    # Longest name first, so 南宁市 wins over 南宁; names never contain digits.
     alts = [f"(?P<name>{'|'.join(map(re.escape, names))})"] if names else []
     alts += [r"(?P<cny>[〇零一二三四五六七八九]{4})(?=年)", r"(?P<num>\d+(?:\.\d+)?)"]
     return re.compile("|".join(alts))

@@ -69,7 +69,7 @@ def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if _ADDRESSEE.match(line) or _PROSE.search(line) or len(line) > 90 or _ENUMERATED.match(line):
             break  # 省委、省政府:, prose or 一、主要工作: the body has begun
         if _ISSUER_LINE.match(line):
-            heads.append((a, b))  # 威县人民政府 on its own line, above the title
+            heads.append((a, b))  # 滑县人民政府 on its own line, above the title
             continue
         if _looks_like_title(line):
             # A heading split over two lines: issuer line(s) then the rest of the title.
@@ -86,7 +86,7 @@ def _issuer_from(line: str) -> tuple[int, int] | None:
     gov = _GOVERNMENT.search(line)
     if gov:
         start = gov.start()
-        # 中共柳州市柳南区委员会 柳州市柳南区人民政府: keep only the government's own name.
+        # 中共南宁市青秀区委员会 南宁市青秀区人民政府: keep only the government's own name.
         for cut in re.finditer(r"\s+|中共|委员会|[县区市州旗盟省]委(?!员)", line[: gov.end()]):
             if cut.end() <= gov.end() - 4:
                 start = max(start, cut.end())
@@ -117,7 +117,7 @@ _SIGN_DATE = re.compile(
 )
 
 
-# 威县人民政府  2020年1月2日: the date closing a signature line.
+# 滑县人民政府  2021年1月8日: the date closing a signature line.
 _SIGN_DATE_END = re.compile(r"(?:^|\s)" + _SIGN_DATE.pattern.removeprefix("^\\s*"))
 
 

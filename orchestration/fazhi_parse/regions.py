@@ -156,7 +156,7 @@ class _Div:
 
 
 def short_name(name: str) -> str:
-    """Name without its generic suffix: 兴国县 -> 兴国, 广西壮族自治区 -> 广西."""
+    """Name without its generic suffix: 于都县 -> 于都, 广西壮族自治区 -> 广西."""
     for long, _ in _LONG_SUFFIXES:
         if name.endswith(long) and len(name) > len(long) + 1:
             stem = name[: -len(long)]
@@ -257,7 +257,7 @@ def _suffix_ends(s: str) -> list[int]:
 
 
 def find_full_names(s: str) -> list[NameHit]:
-    """Division names written with their suffix (兴国县, 恩施州), longest match.
+    """Division names written with their suffix (于都县, 恩施州), longest match.
 
     Walks backwards from each suffix character through a set of name endings,
     so a long document costs a few set look-ups per 县/区/市, not a scan of
@@ -268,7 +268,7 @@ def find_full_names(s: str) -> list[NameHit]:
     last_start = len(s) + 1
     for end in _suffix_ends(s):
         if end > last_start:
-            continue  # inside a longer name already taken (柳州市 in 柳州市柳南区 is its own hit)
+            continue  # inside a longer name already taken (南宁市 in 南宁市青秀区 is its own hit)
         best = None
         i = end - 2  # every alias has two characters or more
         while i >= 0 and s[i:end] in idx.tails:
@@ -292,7 +292,7 @@ def find_full_names(s: str) -> list[NameHit]:
 
 
 # After a bare stem we need something that shows it is a place name in a
-# heading: a year, 人民政府, 县委…, never an ordinary word (科教兴国, 朝阳产业).
+# heading: a year, 人民政府, 县委…, never an ordinary word (科教兴农, 朝阳产业).
 _FOLLOW_TOKEN = r"(?:20\d\d|[一二]〇|人民政府|政府|党委|委员会|法治|关于)"
 _STEM_FOLLOW = re.compile(rf"(?:\s*{_FOLLOW_TOKEN})")
 _FOLLOW_TOKEN_AT = re.compile(_FOLLOW_TOKEN)
@@ -300,7 +300,7 @@ _FOLLOW_FIRST = re.compile(r"[2一二人政党委法关]")  # first characters o
 
 
 def find_stem_names(s: str) -> list[NameHit]:
-    """Suffix-less names (兴国, 赣州) followed by a heading-like token.
+    """Suffix-less names (于都, 吉安) followed by a heading-like token.
 
     Left to right, the longest stem at each position counts when a token
     follows it. Only positions where some stem ends right before a token can
@@ -337,14 +337,14 @@ def find_stem_names(s: str) -> list[NameHit]:
 
 
 def _starts_name(s: str, start: int, codes: tuple[str, ...]) -> bool:
-    """Whether a two-character name (威县, 和县) starts a word rather than ends one."""
+    """Whether a two-character name (滑县, 和县) starts a word rather than ends one."""
     if s[start + 2 : start + 3] == "级":
         return False
     prev = s[start - 1 : start]
     return not prev or not "\u4e00" <= prev <= "\u9fff" or prev in _NAME_OPENERS or bool(_parent_before(s, start, codes))
 
 
-# Characters after which a place name naturally starts (中共威县县委, 在威县).
+# Characters after which a place name naturally starts (中共滑县县委, 在滑县).
 _NAME_OPENERS = frozenset("共在对向与及从是为由到赴经据于")
 
 
@@ -440,7 +440,7 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
     return [ln.strip() for ln in head if ln.strip()], [ln.strip() for ln in tail if ln.strip()]
 
 
-# 在赣州市委、市政府的坚强领导下 / 按照江西省委部署: superiors, not the author.
+# 在吉安市委、市政府的坚强领导下 / 按照江西省委部署: superiors, not the author.
 _SUPERIOR_CLAUSE = re.compile(r"(?:在|按照|根据|认真落实|贯彻落实)[^,，。;；]{0,40}?(?:领导下|部署|要求|精神)")
 
 
@@ -511,7 +511,7 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     cands: dict[tuple[int, str], _Cand] = {}
     head, tail = _lines(text)
     _collect(text, [(0, s) for s in (title, issuer, _signature(head, tail)) if s], True, cands, memo)
-    # The opening sentence's first named place is its subject (景德镇市坚持…);
+    # The opening sentence's first named place is its subject (九江市坚持…);
     # places named later in it are often subordinates (乐平市获评…).
     _collect(text, [(0, _opening(head))], True, cands, memo, first_only=True)
 
@@ -560,7 +560,7 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     if headline and chosen is None:
         return None  # the headline names two places of the same rank
     if chosen is None or (selfref[idx.divs[chosen.code].selfref] < top and idx.divs[chosen.code].selfref not in strong):
-        # Nothing named up front, or it names a parent (柳州市) while the report
+        # Nothing named up front, or it names a parent (南宁市) while the report
         # mostly calls itself something else (我区): look for a deeper place inside it.
         for tier in (1, 2):
             inner = [

@@ -30,6 +30,58 @@ def dagster_home() -> Path:
     return home
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _run_pid(instance, run_id: str) -> int | None:
+    """The pid that executes the run: its first engine event naming one."""
+    import dagster as dg
+
+    for record in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+        data = record.dagster_event.event_specific_data if record.dagster_event else None
+        pid = getattr(data, "metadata", {}).get("pid") if data is not None else None
+        if pid is not None:
+            try:
+                return int(getattr(pid, "value", pid))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def release_abandoned_runs(instance) -> list[str]:
+    """Mark runs whose process is gone as failed and free their `duckdb` pool slot.
+
+    A run killed outright (SIGKILL, OOM killer, power cut) never reports its end,
+    so the pool slot it claimed stays taken and every later run waits for it
+    forever (Dagster's daemon frees slots only of runs known to have finished,
+    and `make run` has no daemon). A run holding or waiting for a slot is
+    abandoned when it has finished, or when the process executing it (the pid
+    its engine events record) no longer exists. The instance is local
+    (<repo>/.dagster_home), so that pid is on this machine.
+    """
+    storage = instance.event_log_storage
+    if not storage.supports_global_concurrency_limits:
+        return []
+    released = []
+    for run_id in sorted(storage.get_concurrency_run_ids()):
+        run = instance.get_run_by_id(run_id)
+        if run is not None and not run.is_finished:
+            pid = _run_pid(instance, run_id)
+            if pid is None or _process_alive(pid):
+                continue  # still running, or not ours to judge
+            instance.report_run_failed(run, message=f"the process running it (pid {pid}) is gone")
+        storage.free_concurrency_slots_for_run(run_id)
+        released.append(run_id)
+    return released
+
+
 def run_all(verbose: bool = False) -> bool:
     """Execute job fazhi_all; True when every step succeeded.
 
@@ -49,6 +101,8 @@ def run_all(verbose: bool = False) -> bool:
         if not verbose:
             stack.enter_context(contextlib.redirect_stdout(stack.enter_context(log_path.open("w"))))
         instance = stack.enter_context(dg.DagsterInstance.get())
+        for run_id in release_abandoned_runs(instance):
+            print(f"released the duckdb pool slot of abandoned run {run_id}", file=sys.stderr)
         result = defs.resolve_job_def("fazhi_all").execute_in_process(
             instance=instance, raise_on_error=False, run_config=run_config
         )

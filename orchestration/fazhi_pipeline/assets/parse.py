@@ -6,6 +6,8 @@ that are no longer accepted (removed, changed, now a duplicate) or were parsed
 by another parser version are deleted first.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import dagster as dg
 from fazhi_parse import corpus
 from fazhi_parse.schema import PARSER_VERSION
@@ -13,12 +15,30 @@ from fazhi_parse.schema import PARSER_VERSION
 from fazhi_pipeline import duck, settings
 from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
+from fazhi_pipeline.parse_pool import parse_pool
 from fazhi_pipeline.resources import WorkDuckDB
 
 STAGING_KEYS = {name: dg.AssetKey(["staging", name]) for name in corpus.FRAMES}
 
 # How many reports to parse and load per transaction: bounds memory on big folders.
 BATCH = 500
+# Below this many reports one process parses sooner than a pool starts and warms.
+POOL_MIN_REPORTS = 128
+
+
+def _texts(con, ids: list[str]) -> list[tuple[str, str]]:
+    """(report_id, text) for these accepted reports, in report_id order."""
+    con.register("_ids", duck.keys_arrow(ids))
+    try:
+        return con.execute(
+            """
+            SELECT report_id, any_value(text) FROM raw.report_files
+            WHERE status = 'accepted' AND report_id IN (SELECT k FROM _ids)
+            GROUP BY report_id ORDER BY report_id
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_ids")
 
 
 @dg.multi_asset(
@@ -80,23 +100,25 @@ def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
         con.execute("COMMIT")
 
         loaded = {name: 0 for name in corpus.FRAMES}
-        for start in range(0, len(todo), BATCH):
-            ids = todo[start : start + BATCH]
-            con.register("_ids", duck.keys_arrow(ids))
-            items = con.execute(
-                """
-                SELECT report_id, any_value(text) FROM raw.report_files
-                WHERE status = 'accepted' AND report_id IN (SELECT k FROM _ids)
-                GROUP BY report_id ORDER BY report_id
-                """
-            ).fetchall()
-            con.unregister("_ids")
-            frames = corpus.parse_reports(items, workers=settings.workers())
-            con.execute("BEGIN")
-            for name, sch in corpus.FRAMES.items():
-                loaded[name] += duck.insert_frame(con, "staging", name, frames[name], sch)
-            con.execute("COMMIT")
-            context.log.info("parsed %d/%d reports", min(start + BATCH, len(todo)), len(todo))
+        workers = settings.workers()
+        # One warm pool for the step; a thread parses batch k+1 on it while this
+        # thread loads batch k into DuckDB, so the workers never wait on a load.
+        with parse_pool(workers if len(todo) >= POOL_MIN_REPORTS else 1) as pool, ThreadPoolExecutor(max_workers=1) as ahead:
+
+            def parse(start: int):
+                items = _texts(con, todo[start : start + BATCH])
+                return ahead.submit(corpus.parse_reports, items, workers=workers, executor=pool)
+
+            pending = parse(0) if todo else None
+            for start in range(0, len(todo), BATCH):
+                frames = pending.result()
+                pending = parse(start + BATCH) if start + BATCH < len(todo) else None
+                con.execute("BEGIN")
+                for name, sch in corpus.FRAMES.items():
+                    loaded[name] += duck.insert_frame(con, "staging", name, frames[name], sch)
+                con.execute("COMMIT")
+                del frames
+                context.log.info("parsed %d/%d reports", min(start + BATCH, len(todo)), len(todo))
 
         totals = {
             name: con.execute(f"SELECT count(*) FROM staging.{name}").fetchone()[0] for name in corpus.FRAMES

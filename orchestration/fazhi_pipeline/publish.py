@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from fazhi_pipeline import duck
+
 STORAGE_VERSION = "v1.0.0"
 
 
@@ -49,6 +51,7 @@ def publish_database(work_db: Path, target: Path, exports: Path, export_schema: 
     try:
         con = duckdb.connect(str(work_db))
         try:
+            duck.tune_work_connection(con)
             con.execute("CHECKPOINT")
             work = con.execute("SELECT current_database()").fetchone()[0]
             con.execute(f"ATTACH ? AS fazhi_pub (STORAGE_VERSION '{STORAGE_VERSION}')", [str(tmp)])

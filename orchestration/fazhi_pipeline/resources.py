@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from fazhi_pipeline import settings
+from fazhi_pipeline import duck, settings
 
 
 class WorkDuckDB(dg.ConfigurableResource):
@@ -28,6 +28,7 @@ class WorkDuckDB(dg.ConfigurableResource):
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path), read_only=read_only)
         try:
+            duck.tune_work_connection(con)
             yield con
         finally:
             con.close()

@@ -40,11 +40,16 @@ help:  ## list targets
 
 setup: $(STAMP)  ## create .venv and install the pinned dependencies (quick when nothing changed)
 
+# --compile-bytecode: with PYTHONDONTWRITEBYTECODE=1 set (as in some shells and
+# CI) Python never caches bytecode itself, and loading the definitions takes
+# ~10 s instead of ~5.5 s. Our own packages are compiled too (editable install:
+# they are not in site-packages).
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==0.13.9
-	$(BIN)/uv pip install --quiet -p $(BIN)/python -r requirements.lock
-	$(BIN)/uv pip install --quiet -p $(BIN)/python -e . --no-deps
+	$(BIN)/uv pip install --quiet --compile-bytecode -p $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode -p $(BIN)/python -e . --no-deps
+	$(BIN)/python -m compileall -q orchestration
 	@touch $@
 
 # The dbt manifest Dagster loads, rebuilt only when a dbt file changed.

@@ -43,6 +43,7 @@ def publish_database(work_db: Path, target: Path, exports: Path, export_schema: 
     connection to the (possibly open elsewhere) target path is needed.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(target, exports)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -75,6 +76,20 @@ def publish_database(work_db: Path, target: Path, exports: Path, export_schema: 
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
     return counts
+
+
+def _remove_stale_temporaries(target: Path, exports: Path) -> None:
+    """Copies and links left beside the target by a publish that was killed.
+
+    A killed process never reaches the `finally` that removes them, and each
+    copy is as large as the warehouse. One publish runs at a time (the duckdb
+    pool), so any that exist now are stale. (Unfinished export versions are
+    removed by `_swap_exports`.)
+    """
+    stale = [*target.parent.glob(f".{target.name}.*.tmp"), *target.parent.glob(f".{target.name}.*.tmp.wal"),
+             *exports.parent.glob(".exports-link-*")]
+    for path in stale:
+        path.unlink(missing_ok=True)
 
 
 def _write_exports(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, exports: Path) -> Path:

@@ -12,7 +12,10 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 # Any short report text exercises every cache the parser builds lazily.
-_WARM_TEXT = "某市人民政府2023年法治政府建设年度报告\n一、主要成效\n全年办理行政复议案件12件，同比上升5%。\n"
+_WARM_TEXT = (
+    "某市人民政府2023年法治政府建设年度报告\n一、主要成效\n"
+    "全年办理行政复议案件12件，同比上升5%。\n"
+)
 
 
 def warm() -> None:

@@ -103,7 +103,8 @@ def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
         workers = settings.workers()
         # One warm pool for the step; a thread parses batch k+1 on it while this
         # thread loads batch k into DuckDB, so the workers never wait on a load.
-        with parse_pool(workers if len(todo) >= POOL_MIN_REPORTS else 1) as pool, ThreadPoolExecutor(max_workers=1) as ahead:
+        pool_size = workers if len(todo) >= POOL_MIN_REPORTS else 1
+        with parse_pool(pool_size) as pool, ThreadPoolExecutor(max_workers=1) as ahead:
 
             def parse(start: int):
                 items = _texts(con, todo[start : start + BATCH])

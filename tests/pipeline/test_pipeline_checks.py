@@ -1,0 +1,22 @@
+"""The offset checks slice the original text in Python, one report at a time."""
+from __future__ import annotations
+
+import duckdb
+
+from fazhi_pipeline.checks import _spans_not_given_back
+
+
+def test_offsets_are_checked_against_each_reports_own_text():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging")
+    con.execute("CREATE TABLE raw.report_files (report_id VARCHAR, status VARCHAR, text VARCHAR)")
+    con.execute("INSERT INTO raw.report_files VALUES ('a', 'accepted', '受理案件57件。'), "
+                "('b', 'accepted', repeat('审结42件,', 100000)), ('c', 'rejected', NULL)")
+    con.execute("CREATE TABLE staging.facts (report_id VARCHAR, fact_id VARCHAR, char_start BIGINT, "
+                "char_length BIGINT, figure_text VARCHAR)")
+    con.execute("INSERT INTO staging.facts VALUES ('a', 'a:0', 5, 3, '57件'), "
+                "('b', 'b:0', 599997, 3, '42件'), "  # deep inside the long text, right
+                "('b', 'b:1', 599998, 3, '42件'), "  # off by one
+                "('c', 'c:0', 1, 3, '57件')")  # its file is not accepted
+    total, bad = _spans_not_given_back(con, "facts", "fact_id")
+    assert (total, bad) == (4, ["b:1", "c:0"])

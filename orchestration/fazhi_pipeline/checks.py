@@ -52,25 +52,34 @@ def every_file_accounted_for(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
 def _spans_not_given_back(con, table: str, id_sql: str) -> tuple[int, list[str]]:
     """(spans checked, ids whose offsets do not give back their text) for a staging table.
 
-    Slicing is done in Python, one report at a time: in SQL, joining every span
-    to its report's full text copies that text per row (quadratic on a 20 MB file).
+    Slicing is done in Python over two cursors sorted by report, merged as they
+    stream: in SQL, joining every span to its report's full text copies that
+    text per row (quadratic on a 20 MB file), and one lookup per report would
+    scan raw.report_files once per report.
     """
     text_col = "figure_text" if table == "facts" else "text"
-    spans = con.execute(
+    spans = con.cursor().execute(
         f"SELECT report_id, {id_sql}, char_start, char_length, {text_col} FROM staging.{table} ORDER BY report_id"
-    ).fetchall()
-    bad: list[str] = []
-    current, text = None, None
-    for report_id, span_id, start, length, expected in spans:
-        if report_id != current:
-            current = report_id
-            row = con.execute(
-                "SELECT text FROM raw.report_files WHERE report_id = ? AND status = 'accepted' LIMIT 1", [report_id]
-            ).fetchone()
-            text = row[0] if row else None
-        if text is None or start is None or length is None or text[start - 1:start - 1 + length] != expected:
-            bad.append(str(span_id))
-    return len(spans), bad
+    )
+    texts = con.cursor().execute(
+        "SELECT report_id, any_value(text) FROM raw.report_files WHERE status = 'accepted' "
+        "AND report_id IS NOT NULL GROUP BY report_id ORDER BY report_id"
+    )
+    total, bad = 0, []
+    text_id, text = "", None
+    while batch := spans.fetchmany(10_000):
+        for report_id, span_id, start, length, expected in batch:
+            total += 1
+            if report_id is None:
+                bad.append(str(span_id))
+                continue
+            while text_id is not None and text_id < report_id:
+                row = texts.fetchone()
+                text_id, text = row if row else (None, None)
+            here = text if text_id == report_id else None
+            if here is None or start is None or length is None or here[start - 1:start - 1 + length] != expected:
+                bad.append(str(span_id))
+    return total, bad
 
 
 @dg.asset_check(asset=STAGING_KEYS["facts"], pool=DUCKDB_POOL, description=(

@@ -258,3 +258,34 @@ def test_broken_offset_fails_the_build(tmp_path):
     assert not result.success
     failed = failed_nodes(result)
     assert any("assert_figure_offsets_inside_text" in node for node in failed), failed
+
+
+def _break(work_db: Path, sql: str) -> None:
+    c = duckdb.connect(str(work_db))
+    try:
+        c.execute(sql)
+    finally:
+        c.close()
+
+
+def test_null_in_a_source_column_fails_not_null_columns(tmp_path):
+    """Source, seed and intermediate tables check their required columns in one query each."""
+    work_db = fx.build_fixture_work_db(tmp_path / ".work" / "fazhi.duckdb")
+    _break(work_db, "update staging.sentences set char_length = null where sentence_no = 0")
+    result = run_dbt(["build"], work_db, tmp_path)
+    assert not result.success
+    failed = failed_nodes(result)
+    assert any("not_null_columns" in node and "sentences" in node for node in failed), failed
+
+
+def test_null_reaching_a_mart_violates_its_contract(tmp_path):
+    """Marts declare not_null constraints that DuckDB enforces while the table is built."""
+    work_db = fx.build_fixture_work_db(tmp_path / ".work" / "fazhi.duckdb")
+    _break(work_db, "update raw.report_files set source_file = null "
+                    "where report_id = (select min(report_id) from raw.report_files where status = 'accepted')")
+    # without data tests: the source test would fail first and skip the mart
+    result = run_dbt(["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"],
+                     work_db, tmp_path)
+    assert not result.success
+    failed = failed_nodes(result)
+    assert failed == {"model.fazhi.dim_report": "error"}, failed

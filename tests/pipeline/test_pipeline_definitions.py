@@ -133,3 +133,57 @@ def test_dbt_runs_build_with_one_thread():
     args = dbt_build_args()
     assert args[0] == "build"
     assert args[args.index("--threads") + 1] == "1"
+
+
+def test_pipeline_builds_skip_unit_tests():
+    """Unit tests check SQL logic (tests/dbt runs them); materializations test the data."""
+    from fazhi_pipeline.assets.dbt import dbt_build_args
+
+    args = dbt_build_args()
+    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+
+
+def test_dbt_resource_knows_its_version_without_a_subprocess(monkeypatch):
+    import subprocess
+
+    from dbt.version import __version__
+
+    from fazhi_pipeline.assets.dbt import dbt_resource
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"ran {args}")
+
+    monkeypatch.setattr(subprocess, "check_output", no_subprocess)
+    resource = dbt_resource()
+    assert str(resource._cli_version) == __version__
+    assert resource._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_fresh_parse_state_is_handed_to_the_next_invocation(tmp_path):
+    from fazhi_pipeline.assets.dbt import keep_partial_parse
+
+    project_target, invocation = tmp_path / "target", tmp_path / "target" / "fazhi_dbt-abc-123"
+    invocation.mkdir(parents=True)
+    (project_target / "partial_parse.msgpack").write_bytes(b"old profile")
+    assert not keep_partial_parse(invocation, project_target)  # dbt wrote none: keep the old one
+    assert (project_target / "partial_parse.msgpack").read_bytes() == b"old profile"
+    (invocation / "partial_parse.msgpack").write_bytes(b"this profile")
+    assert keep_partial_parse(invocation, project_target)
+    assert (project_target / "partial_parse.msgpack").read_bytes() == b"this profile"
+    assert sorted(p.name for p in project_target.iterdir()) == ["fazhi_dbt-abc-123", "partial_parse.msgpack"]
+
+
+def test_old_invocation_folders_are_pruned(tmp_path):
+    import os
+
+    from fazhi_pipeline.assets.dbt import prune_invocations
+
+    for i in range(5):
+        folder = tmp_path / f"fazhi_dbt-run{i}-x"
+        folder.mkdir()
+        (folder / "dbt.log").write_text("log")
+        os.utime(folder, (1000 + i, 1000 + i))
+    (tmp_path / "partial_parse.msgpack").write_bytes(b"state")
+    removed = prune_invocations(tmp_path, keep=2)
+    assert sorted(p.name for p in removed) == ["fazhi_dbt-run0-x", "fazhi_dbt-run1-x", "fazhi_dbt-run2-x"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fazhi_dbt-run3-x", "fazhi_dbt-run4-x", "partial_parse.msgpack"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from fazhi_pipeline import settings
+
 _SIMPLE = {
     pl.Utf8: "VARCHAR",
     pl.Int8: "TINYINT",
@@ -28,9 +30,10 @@ WORK_DB_SETTINGS = ("SET disabled_compression_methods = 'dict_fsst'",)
 
 
 def tune_work_connection(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply WORK_DB_SETTINGS to a connection writing the work DB."""
+    """Apply WORK_DB_SETTINGS and the memory limit to a connection to the work DB."""
     for statement in WORK_DB_SETTINGS:
         con.execute(statement)
+    con.execute(f"SET memory_limit = '{settings.duckdb_memory_limit()}'")  # validated: digits and a unit
 
 
 def sql_type(dtype: pl.DataType) -> str:

@@ -6,6 +6,7 @@ environment after import still gets the paths it asked for.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,9 +57,32 @@ def workers() -> int:
     return max(1, int(os.environ.get("FAZHI_WORKERS", "0")) or os.cpu_count() or 1)
 
 
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory_limit for every pipeline connection and dbt (FAZHI_DUCKDB_MEMORY_LIMIT).
+
+    DuckDB's own default is 80% of RAM per process; the pipeline has one in
+    its own process and one in dbt's, so it would keep up to twice that in
+    buffers. Past the limit DuckDB spills to disk.
+    """
+    value = os.environ.get("FAZHI_DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_DUCKDB_MEMORY_LIMIT
+    if not _MEMORY.match(value):
+        raise ValueError(f"FAZHI_DUCKDB_MEMORY_LIMIT={value!r}: expected a size such as 512MB or 2GB")
+    return value
+
+
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
+
+
 def dbt_env() -> dict[str, str]:
-    """Environment for dbt so its profile resolves to exactly our work DB."""
-    return {"FAZHI_WORK_DB": str(work_db()), "FAZHI_WAREHOUSE": str(warehouse())}
+    """Environment for dbt so its profile resolves to exactly our work DB and memory limit."""
+    return {
+        "FAZHI_WORK_DB": str(work_db()),
+        "FAZHI_WAREHOUSE": str(warehouse()),
+        "FAZHI_DUCKDB_MEMORY_LIMIT": duckdb_memory_limit(),
+    }
 
 
 @contextmanager

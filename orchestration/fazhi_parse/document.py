@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fazhi_parse.classify import ChainState, classify_sentence
-from fazhi_parse.numbers import find_figures
-from fazhi_parse.schema import PARSER_VERSION
-from fazhi_parse.sections import split_sentences
+from fazhi_parse.numbers import Figure, find_figures
+from fazhi_parse.schema import FACTS, MENTIONS, PARSER_VERSION
+from fazhi_parse.sections import sentence_columns
 from fazhi_parse.text import to_simplified
 
 
@@ -18,6 +18,25 @@ class ParsedDocument:
     facts: list[dict]
 
 
+@dataclass(slots=True)
+class BodyRows:
+    """One report's rows, in the cheapest shape to build and to gather into frames:
+    sentences as columns (schema name -> list), mentions and facts as tuples
+    in schema column order."""
+
+    sentences: dict[str, list]
+    mentions: list[tuple]
+    facts: list[tuple]
+
+    def as_dicts(self) -> tuple[list[dict], list[dict], list[dict]]:
+        names = list(self.sentences)
+        return (
+            [dict(zip(names, row)) for row in zip(*self.sentences.values())],
+            [dict(zip(MENTIONS, row)) for row in self.mentions],
+            [dict(zip(FACTS, row)) for row in self.facts],
+        )
+
+
 def _metadata(text: str, simplified: str) -> dict:
     # Imported lazily: the region index is built once per process on first use.
     from fazhi_parse.metadata import extract_metadata
@@ -25,7 +44,8 @@ def _metadata(text: str, simplified: str) -> dict:
     return extract_metadata(text, simplified)
 
 
-def parse_document(report_id: str, text: str) -> ParsedDocument:
+def parse_rows(report_id: str, text: str) -> tuple[dict, BodyRows]:
+    """The document row (a dict; metadata adds keys beyond the schema) and the body rows."""
     simplified, preserved = to_simplified(text)
     document = {
         "report_id": report_id,
@@ -34,91 +54,110 @@ def parse_document(report_id: str, text: str) -> ParsedDocument:
         "t2s_length_preserved": preserved,
         **_metadata(text, simplified),
     }
-    sentences, mentions, facts = parse_body(report_id, text, simplified, document.get("report_year"))
-    return ParsedDocument(document, sentences, mentions, facts)
+    return document, body_rows(report_id, text, simplified, document.get("report_year"))
+
+
+def parse_document(report_id: str, text: str) -> ParsedDocument:
+    document, rows = parse_rows(report_id, text)
+    return ParsedDocument(document, *rows.as_dicts())
 
 
 def parse_body(
     report_id: str, text: str, simplified: str | None = None, report_year: int | None = None
 ) -> tuple[list, list, list]:
+    """Sentence, mention and fact rows (dicts) of one text (no document metadata)."""
+    return body_rows(report_id, text, simplified, report_year).as_dicts()
+
+
+def _by_sentence(figures: list[Figure], starts: list[int], ends: list[int]) -> list[tuple[int, list[Figure]]]:
+    """(sentence index, its figures) for each sentence holding whole figures, in order.
+
+    One sweep: figures come in text order and sentences do not overlap. A
+    figure straddling a sentence end belongs to no sentence.
+    """
+    out: list[tuple[int, list[Figure]]] = []
+    k, n = 0, len(starts)
+    for f in figures:
+        while k < n and ends[k] <= f.start:
+            k += 1
+        if k == n:
+            break
+        if starts[k] <= f.start and f.end <= ends[k]:
+            if out and out[-1][0] == k:
+                out[-1][1].append(f)
+            else:
+                out.append((k, [f]))
+    return out
+
+
+def body_rows(report_id: str, text: str, simplified: str | None = None, report_year: int | None = None) -> BodyRows:
     """Sentence, mention and fact rows of one text (no document metadata)."""
     if simplified is None:
         simplified, _ = to_simplified(text)
-    sentences, mentions, facts = [], [], []
+    cols = sentence_columns(simplified)
+    starts, ends, is_chrome = cols.start, cols.end, cols.is_chrome
+    n = len(starts)
+    sentences = {
+        "report_id": [report_id] * n,
+        "sentence_no": list(range(n)),
+        "char_start": [a + 1 for a in starts],
+        "char_length": [b - a for a, b in zip(starts, ends)],
+        "text": [text[a:b] for a, b in zip(starts, ends)],
+        "section_path": cols.section_path,
+        "section_title": cols.section_title,
+        "section_kind": cols.section_kind,
+        "is_chrome": is_chrome,
+    }
+    mentions: list[tuple] = []
+    facts: list[tuple] = []
     seen: set[tuple] = set()
-    all_figures = find_figures(simplified)
     chain = ChainState()
     mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
-    n_fig, fi = len(all_figures), 0
-    for s in split_sentences(simplified):
-        sentences.append({
-            "report_id": report_id,
-            "sentence_no": s.no,
-            "char_start": s.start + 1,
-            "char_length": s.end - s.start,
-            "text": text[s.start:s.end],
-            "section_path": s.section_path,
-            "section_title": s.section_title,
-            "section_kind": s.section_kind,
-            "is_chrome": s.is_chrome,
-        })
-        # Figures were found in one pass over the text; take this sentence's share.
-        first = fi
-        while fi < n_fig and all_figures[fi].start < s.end:
-            fi += 1
-        figures = [f for f in all_figures[first:fi] if f.start >= s.start and f.end <= s.end]
-        if s.is_chrome or not figures:
-            if not s.is_chrome:
-                chain = ChainState()  # a 其中 only continues the sentence right before it
-            continue
-        classified = classify_sentence(simplified, s.start, s.end, figures, report_year, chain)
-        for c in classified:
+    last = -1  # the sentence classified last
+    for k, figures in _by_sentence(find_figures(simplified), starts, ends):
+        if is_chrome[k]:
+            continue  # web chrome is kept as sentences but not parsed
+        if not all(is_chrome[last + 1 : k]):
+            chain = ChainState()  # a 其中 only continues the sentence right before it
+        last = k
+        start, end = starts[k], ends[k]
+        for c in classify_sentence(simplified, start, end, figures, report_year, chain):
             f = c.figure
             mention_no = len(mentions)
             mention_of[id(c)] = mention_no
-            mentions.append({
-                "report_id": report_id,
-                "mention_no": mention_no,
-                "sentence_no": s.no,
-                "char_start": f.start + 1,
-                "char_length": f.end - f.start,
-                "figure_text": text[f.start:f.end],
-                "number_text": text[f.num_start:f.num_end],
-                "value": f.value,
-                "unit": f.unit,
-                "unit_kind": f.unit_kind,
-                "comparator": f.comparator,
-                "is_change": c.measure_kind == "change",
-                "change_direction": c.change_direction,
-                "metric_code": c.metric_code,
-            })
+            figure_text = text[f.start:f.end]
+            mentions.append((
+                report_id, mention_no, k, f.start + 1, f.end - f.start, figure_text, text[f.num_start:f.num_end],
+                f.value, f.unit, f.unit_kind, f.comparator, c.measure_kind == "change", c.change_direction,
+                c.metric_code,
+            ))
             if not c.metric_code:
                 continue
             key = (c.metric_code, c.measure_kind, c.channel, f.value, f.comparator, c.parent is not None)
-            facts.append({
-                "fact_id": f"{report_id}:{mention_no}",
-                "report_id": report_id,
-                "mention_no": mention_no,
-                "sentence_no": s.no,
-                "metric_code": c.metric_code,
-                "value": f.value,
-                "comparator": f.comparator,
-                "unit": f.unit,
-                "measure_kind": c.measure_kind,
-                "change_unit": ("points" if f.unit_kind == "points" else f.unit_kind) if c.measure_kind == "change" else None,
-                "channel": c.channel,
-                "parent_fact_id": f"{report_id}:{mention_of[id(c.parent)]}" if c.parent is not None else None,
-                "breakdown_label": c.breakdown_label,
-                "basis_numerator": c.basis[0] if c.basis else None,
-                "basis_denominator": c.basis[1] if c.basis else None,
-                "section_kind": s.section_kind,
-                "is_duplicate": key in seen,
-                "rule": c.rule,
-                "evidence": text[s.start:s.end],
-                "clause": text[c.clause_start:f.end],
-                "char_start": f.start + 1,
-                "char_length": f.end - f.start,
-                "figure_text": text[f.start:f.end],
-            })
+            facts.append((
+                f"{report_id}:{mention_no}",
+                report_id,
+                mention_no,
+                k,
+                c.metric_code,
+                f.value,
+                f.comparator,
+                f.unit,
+                c.measure_kind,
+                ("points" if f.unit_kind == "points" else f.unit_kind) if c.measure_kind == "change" else None,
+                c.channel,
+                f"{report_id}:{mention_of[id(c.parent)]}" if c.parent is not None else None,
+                c.breakdown_label,
+                c.basis[0] if c.basis else None,
+                c.basis[1] if c.basis else None,
+                cols.section_kind[k],
+                key in seen,
+                c.rule,
+                text[start:end],
+                text[c.clause_start:f.end],
+                f.start + 1,
+                f.end - f.start,
+                figure_text,
+            ))
             seen.add(key)
-    return sentences, mentions, facts
+    return BodyRows(sentences, mentions, facts)

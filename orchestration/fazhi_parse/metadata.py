@@ -36,12 +36,14 @@ _ENUMERATED = re.compile(
 def _lines(s: str) -> tuple[tuple[int, int], ...]:
     """[start, end) of each non-blank line, whitespace trimmed (cached: every rule asks)."""
     out = []
-    for m in re.finditer(r"[^\n\r]+", s):
-        line = m.group()
-        lead = len(line) - len(line.lstrip())
+    pos = 0
+    # Lines end at \n or \r; mapping \r to \n keeps offsets and lets str.split do the scan.
+    for line in (s.replace("\r", "\n") if "\r" in s else s).split("\n"):
         body = line.strip()
         if body:
-            out.append((m.start() + lead, m.start() + lead + len(body)))
+            lead = len(line) - len(line.lstrip())
+            out.append((pos + lead, pos + lead + len(body)))
+        pos += len(line) + 1
     return tuple(out)
 
 

@@ -77,14 +77,12 @@ def _arabic_value(text: str) -> float:
     return float(text.replace(",", "").replace(" ", ""))
 
 
+_UNIT_KINDS = {"%": "percent", "‰": "percent", "成": "percent", "个百分点": "points", "百分点": "points",
+               "元": "money", "万元": "money", "亿元": "money"}
+
+
 def _unit_kind(unit: str) -> str:
-    if unit in ("%", "‰", "成"):
-        return "percent"
-    if unit in ("个百分点", "百分点"):
-        return "points"
-    if unit in ("元", "万元", "亿元"):
-        return "money"
-    return "count"
+    return _UNIT_KINDS.get(unit, "count")
 
 
 # Contexts in which a number is not a figure: ordinals (第3件), document
@@ -93,23 +91,33 @@ _ORDINAL_BEFORE = re.compile(r"(?:第|编号|序号|No\.?|NO\.?|〔|\[|【)$")
 _IDIOM_AFTER = re.compile(r"^(?:体|站|线|网|窗|号|码|票|把手|批次|揽子|级|流程|次性|件事|个人|条龙|项目)")
 
 
+# Last characters the look-behind patterns above can end with. `$` also
+# matches before a final newline, hence "\n". When the character before a
+# number is none of these, the pattern cannot match and its search is skipped:
+# it runs for every candidate number of every report.
+_PREFIX_LAST = frozenset(k[-1] for k in _PREFIX_CMP) | {"\n"}
+_ORDINAL_LAST = frozenset("第号oO.〔[【\n")  # keep in step with _ORDINAL_BEFORE
+_AFTER_DUO = re.compile(r"[,，。;；、)）]|$")
+
+
 def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
     """Every figure with a unit in text[start:end], in order."""
     end = len(text) if end is None else end
     out: list[Figure] = []
     for m in FIGURE_RE.finditer(text, start, end):
-        num = m.group("num")
-        ns, ne = m.span("num")
-        pm = _PREFIX_BEFORE.search(text, max(start, ns - 3), ns)
-        prefix = pm.group(0) if pm else None
-        before = text[max(0, (pm.start() if pm else ns) - 3):pm.start() if pm else ns]
-        if _ORDINAL_BEFORE.search(before):
-            continue
+        num, mult1, approx1, mult2, unit, approx2 = m.groups()  # FIGURE_RE's groups, in order
+        ns, ne = m.span(1)
         # Part of a longer digit run or decimal (phone numbers, 12345 热线, 2.0版).
         if ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] == "."):
             continue
+        pm = _PREFIX_BEFORE.search(text, max(start, ns - 3), ns) if ns > start and text[ns - 1] in _PREFIX_LAST else None
+        prefix = pm.group(0) if pm else None
+        fig_start = pm.start() if pm else ns
+        if fig_start > 0 and text[fig_start - 1] in _ORDINAL_LAST and _ORDINAL_BEFORE.search(
+            text[max(0, fig_start - 3):fig_start]
+        ):
+            continue
         is_cn = not num[0].isdigit()
-        unit = m.group("unit")
         if is_cn:
             if num in ("一", "两", "〇", "零"):
                 continue  # 一件事, 两个清单: idioms far more often than figures
@@ -123,12 +131,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 continue
         else:
             value = _arabic_value(num)
-        if unit in ("个", "件", "条", "次") and _IDIOM_AFTER.match(text[m.end("unit"):m.end("unit") + 3]):
+        unit_end = m.end(5)
+        if unit in ("个", "件", "条", "次") and _IDIOM_AFTER.match(text[unit_end:unit_end + 3]):
             continue
         mult = 1.0
-        for g in ("mult", "mult2"):
-            if m.group(g):
-                mult *= _MULT[m.group(g)]
+        if mult1:
+            mult *= _MULT[mult1]
+        if mult2:
+            mult *= _MULT[mult2]
         if unit in ("万元",):
             mult *= 1e4
         elif unit == "亿元":
@@ -142,28 +152,16 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         comparator = "="
         if prefix:
             comparator = _PREFIX_CMP[prefix] or "="
-        if m.group("approx1"):
+        if approx1:
             comparator = ">="
-        suffix = m.group("approx2")
+        suffix = approx2
         if suffix:
             # 多 after a unit starts a new word (个多月 is rare in reports; 件多 never).
-            if suffix == "多" and not re.match(r"[,，。;；、)）]|$", text[m.end():m.end() + 1]):
+            if suffix == "多" and not _AFTER_DUO.match(text[m.end():m.end() + 1]):
                 suffix = None
             else:
                 comparator = _SUFFIX_CMP[suffix]
-        fig_end = m.end() if suffix else m.end("unit")
-        fig_start = pm.start() if pm else ns
-        out.append(
-            Figure(
-                start=fig_start,
-                end=fig_end,
-                num_start=ns,
-                num_end=ne,
-                number_text=num,
-                value=round(value * mult, 6),
-                unit=unit,
-                unit_kind=_unit_kind(unit),
-                comparator=comparator,
-            )
-        )
+        fig_end = m.end() if suffix else unit_end
+        # Positional: keyword arguments cost a third more per figure.
+        out.append(Figure(fig_start, fig_end, ns, ne, num, round(value * mult, 6), unit, _unit_kind(unit), comparator))
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fazhi_parse.text import chrome_line_spans
+from fazhi_parse.text import is_chrome_line
 
 _CN = "一二三四五六七八九十"
 # (level, pattern) matched at the start of a line or sentence.
@@ -42,20 +42,43 @@ class Sentence:
     is_chrome: bool
 
 
+@dataclass(slots=True)
+class SentenceColumns:
+    """split_sentences as parallel lists (index = sentence number): the parser
+    fills frame columns from these without an object per sentence."""
+
+    start: list[int]
+    end: list[int]
+    section_path: list[str]
+    section_title: list[str]
+    section_kind: list[str]
+    is_chrome: list[bool]
+
+
 def _heading(line_head: str) -> tuple[int, str] | None:
     for level, rx in _HEADINGS:
         m = rx.match(line_head)
         if m:
-            label = next((g for g in m.groups() if g), "")
-            if level == 2:
-                label = f"({label})"
-            elif level == 4:
-                label = f"{label}是"
-            return level, label or "、"
+            return _label(level, m)
     return None
 
 
-_HEAD_FIRST = set(_CN) | set("、(（0123456789其")
+def _label(level: int, m: re.Match) -> tuple[int, str]:
+    label = m[m.lastindex]  # the one label group that took part in the match
+    if level == 2:
+        label = f"({label})"
+    elif level == 4:
+        label = f"{label}是"
+    return level, label or "、"
+
+
+_HEAD_FIRST = frozenset(_CN) | frozenset("、(（0123456789其")
+# Inside a line only 一是/其二是 headings count. Their pattern is the one
+# _heading tries last, and no text matches it and an earlier one (after the
+# numeral, 是 can be neither a space nor 、/. nor a bracket), so trying it alone
+# gives the same answer.
+_INLINE_HEADING = _HEADINGS[-1][1]
+_INLINE_FIRST = frozenset(_CN) | {"其"}
 
 
 # A sentence: text up to and including its end marks, never across a line break.
@@ -64,37 +87,75 @@ _SENTENCE = re.compile(r"[^\S\n]*([^。！？!?；;\n]*[^。！？!?；;\s][^。
 
 def split_sentences(simplified: str) -> list[Sentence]:
     """Sentences of the text with section path and kind; spans index the original."""
-    chrome_starts = {s for s, _ in chrome_line_spans(simplified)}
+    c = sentence_columns(simplified)
+    return [
+        Sentence(no, *row)
+        for no, row in enumerate(zip(c.start, c.end, c.section_path, c.section_title, c.section_kind, c.is_chrome))
+    ]
+
+
+def sentence_columns(simplified: str) -> SentenceColumns:
+    """split_sentences as columns.
+
+    Line by line: a sentence never crosses a line break, web chrome is decided
+    per line, and a numbered heading (一、, (二), 3.) only opens a line.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    paths: list[str] = []
+    titles: list[str] = []
+    kinds: list[str] = []
+    chrome: list[bool] = []
     path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
-    out: list[Sentence] = []
     path_str, title, kind = "", "", "body"
-    paragraph_kind = None
-    line_chrome = False
-    for m in _SENTENCE.finditer(simplified):
-        start, end = m.span(1)
-        if start == end:
+
+    def enter(level: int, label: str, body: str) -> None:
+        nonlocal path_str, title, kind
+        while path and path[-1][0] >= level:
+            path.pop()
+        k = path[-1][3] if path else "body"
+        if level < 4 and k == "body":
+            if _PLANS.search(body, 0, 30):
+                k = "plans"
+            elif _PROBLEMS.search(body, 0, 30):
+                k = "problems"
+        path.append((level, label, body.strip()[:80], k))
+        path_str = "/".join([p[1] for p in path])
+        title, kind = path[-1][2], k
+
+    line_from = 0
+    for line in simplified.split("\n"):
+        line_to = line_from + len(line)
+        # No match crosses a line end, so matching within the line finds the same sentences.
+        spans = [m.span(1) for m in _SENTENCE.finditer(simplified, line_from, line_to)]
+        line_from = line_to + 1
+        if not spans:
             continue
-        line_start = m.start() == 0 or simplified[m.start() - 1] == "\n"
-        body = m.group(1)
-        if line_start:
-            line_chrome = m.start() in chrome_starts
-            paragraph_kind = None
-        if not line_chrome:
-            head = _heading(body) if body[0] in _HEAD_FIRST else None
-            if head and (line_start or head[0] == 4):
-                level, label = head
-                while path and path[-1][0] >= level:
-                    path.pop()
-                k = path[-1][3] if path else "body"
-                if level < 4 and k == "body":
-                    if _PLANS.search(body, 0, 30):
-                        k = "plans"
-                    elif _PROBLEMS.search(body, 0, 30):
-                        k = "problems"
-                path.append((level, label, body.strip()[:80], k))
-                path_str = "/".join(p[1] for p in path)
-                title, kind = path[-1][2], path[-1][3]
-            if line_start and _PLAN_PARAGRAPH.match(body):
-                paragraph_kind = "plans"
-        out.append(Sentence(len(out), start, end, path_str, title, paragraph_kind or kind, line_chrome))
-    return out
+        line_chrome = is_chrome_line(line)
+        paragraph_kind = None
+        first = True
+        for start, end in spans:
+            if not line_chrome:
+                # The first sentence of a line starts where the line does (leading spaces aside).
+                if first:
+                    if simplified[start] in _HEAD_FIRST:
+                        body = simplified[start:end]
+                        head = _heading(body)
+                        if head:
+                            enter(*head, body)
+                    # On the slice: `^` does not match at an offset into the whole text.
+                    if _PLAN_PARAGRAPH.match(simplified[start:end]):
+                        paragraph_kind = "plans"
+                elif simplified[start] in _INLINE_FIRST:
+                    body = simplified[start:end]
+                    m = _INLINE_HEADING.match(body)
+                    if m:
+                        enter(*_label(4, m), body)
+            first = False
+            starts.append(start)
+            ends.append(end)
+            paths.append(path_str)
+            titles.append(title)
+            kinds.append(paragraph_kind or kind)
+            chrome.append(line_chrome)
+    return SentenceColumns(starts, ends, paths, titles, kinds, chrome)

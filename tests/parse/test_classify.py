@@ -204,3 +204,17 @@ def test_figures_dated_to_another_year_are_not_facts_of_the_report():
 def test_a_sentence_between_breaks_the_breakdown():
     _, _, facts = parse_body("r", "全年调解矛盾纠纷3.2万件。工作扎实推进。其中,村调委会调解纠纷2.1万件。")
     assert [(f["value"], f["parent_fact_id"]) for f in facts] == [(32000.0, None), (21000.0, None)]
+
+
+def test_first_char_guard_only_for_plain_words():
+    import re
+
+    from fazhi_parse.classify import _first_char_guard, rules
+
+    assert _first_char_guard(["调解|纠纷", "12348热线"]) == "(?=[1纠调])"
+    assert _first_char_guard(["复议|(?:行政)?诉讼"]) == ""
+    text = "全县人民调解组织调处矛盾纠纷120件,行政复议案件12件,12345热线工单30件。"
+    unguarded = re.compile(rules().topics.pattern.split("(?:", 1)[1][:-1])
+    assert [(m.span(), m.lastgroup) for m in rules().topics.finditer(text)] == [
+        (m.span(), m.lastgroup) for m in unguarded.finditer(text)
+    ]

@@ -349,3 +349,10 @@ def test_never_fails_and_evidence_is_in_the_text(parts):
     assert got["script"] == "simplified"
     if got["region_code"] is not None:
         assert got["region_evidence"]
+
+
+def test_lines_end_at_either_line_break_and_are_trimmed():
+    from fazhi_parse.metadata import _lines
+
+    s = "  标题 \r\n\r\n正文一行\r下一行  \n \n末行"
+    assert [s[a:b] for a, b in _lines(s)] == ["标题", "正文一行", "下一行", "末行"]

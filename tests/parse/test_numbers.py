@@ -97,3 +97,27 @@ def test_approximate_suffixes_are_lower_bounds(n, qualifier, mult):
 @given(year=st.integers(min_value=1990, max_value=2099), month=st.integers(1, 12), day=st.integers(1, 28))
 def test_dates_are_not_figures(year, month, day):
     assert figures(f"{year}年{month}月{day}日,") == []
+
+
+def test_skipped_lookbehind_searches_could_not_have_matched():
+    """find_figures skips the prefix and ordinal searches unless the character
+    before the number is one their patterns can end with (or a newline, before
+    which `$` also matches)."""
+    from fazhi_parse import numbers as N
+
+    heads = ["", "x", "编", "序", "N", "No", "NO", "超", "不超", "未超", "多", "达", "将", "接", "大", "不", "低", "少", "高"]
+    for code in range(0x10000):
+        c = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        for head in heads:
+            if c not in N._PREFIX_LAST:
+                assert N._PREFIX_BEFORE.search(head + c) is None, (head, c)
+            if c not in N._ORDINAL_LAST:
+                assert N._ORDINAL_BEFORE.search(head + c) is None, (head, c)
+
+
+def test_a_prefix_or_ordinal_before_a_line_break_still_counts():
+    # `$` matches before a final newline: the fast checks must not drop these.
+    assert [f.comparator for f in find_figures("超过\n5件")] == [">="]
+    assert find_figures("第\n3件") == []

@@ -1,6 +1,9 @@
 """Sentence splitting and the section outline."""
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from fazhi_parse.sections import split_sentences
 from fazhi_parse.text import to_simplified
 
@@ -47,3 +50,25 @@ def test_traditional_headings_and_a_missing_numeral():
 def test_a_plans_paragraph_without_heading():
     text = "一、主要成效\n受理案件10件。\n下一步,我县将加强行政复议工作。受理案件20件。\n审结案件9件。\n"
     assert [k for _, _, k in outline(text)] == ["body", "body", "plans", "plans", "body"]
+
+
+def test_columns_are_the_sentences():
+    from fazhi_parse.sections import sentence_columns
+
+    simplified, _ = to_simplified(REPORT + "首页 > 政务公开\n一是。二是加强。其三是")
+    cols = sentence_columns(simplified)
+    rows = list(zip(cols.start, cols.end, cols.section_path, cols.section_title, cols.section_kind, cols.is_chrome))
+    assert rows == [
+        (s.start, s.end, s.section_path, s.section_title, s.section_kind, s.is_chrome) for s in split_sentences(simplified)
+    ]
+    assert [s.no for s in split_sentences(simplified)] == list(range(len(rows)))
+
+
+@given(st.text(alphabet="一二三四十其是、.．(（)）12 3 ab", max_size=12))
+def test_inline_heading_pattern_alone_gives_what_heading_gives(text):
+    """Inside a line only the 一是 pattern is tried: no text matches it and an earlier level."""
+    from fazhi_parse.sections import _INLINE_HEADING, _heading, _label
+
+    head = _heading(text)
+    m = _INLINE_HEADING.match(text)
+    assert (head if head and head[0] == 4 else None) == (_label(4, m) if m else None)

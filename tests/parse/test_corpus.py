@@ -1,0 +1,42 @@
+"""Frames from parse_reports: schema, and the row shapes the parser gathers them from."""
+from __future__ import annotations
+
+from fazhi_parse import corpus, schema
+from fazhi_parse.document import _by_sentence, body_rows, parse_body
+from fazhi_parse.numbers import Figure
+
+TEXT = "XX县2024年法治政府建设情况报告\n一、主要成效\n全年受理行政复议案件57件,审结42件,纠错率8.9%。其中,撤销3件。\n"
+
+
+def _fig(start: int, end: int) -> Figure:
+    return Figure(start, end, start, end, "1", 1.0, "件", "count", "=")
+
+
+def test_figures_go_to_the_sentence_holding_them_whole():
+    starts, ends = [0, 10, 20], [8, 18, 30]
+    figures = [_fig(1, 3), _fig(4, 6), _fig(7, 11), _fig(12, 14), _fig(25, 31)]
+    assert _by_sentence(figures, starts, ends) == [(0, figures[:2]), (1, [figures[3]])]
+
+
+def test_rows_follow_the_schemas():
+    rows = body_rows("r", TEXT)
+    assert list(rows.sentences) == list(schema.SENTENCES)
+    assert rows.mentions and all(len(m) == len(schema.MENTIONS) for m in rows.mentions)
+    assert rows.facts and all(len(f) == len(schema.FACTS) for f in rows.facts)
+    sentences, mentions, facts = parse_body("r", TEXT)
+    assert list(sentences[0]) == list(schema.SENTENCES) and list(facts[0]) == list(schema.FACTS)
+    assert [f["figure_text"] for f in facts] == ["57件", "42件", "8.9%", "3件"]
+
+
+def test_frames_have_the_schemas_and_one_row_per_item():
+    frames = corpus.parse_reports([("a", TEXT), ("b", "没有数字的一句话。")])
+    for name, sch in corpus.FRAMES.items():
+        assert frames[name].schema == schema.empty(sch).schema
+    assert frames["documents"]["report_id"].to_list() == ["a", "b"]
+    assert frames["mentions"].filter(report_id="b").height == 0
+
+
+def test_a_batch_without_figures_gives_empty_frames():
+    frames = corpus.parse_reports([("b", "没有数字的一句话。")])
+    assert frames["mentions"].height == 0 and frames["mentions"].schema == schema.empty(schema.MENTIONS).schema
+    assert frames["facts"].height == 0 and frames["sentences"].height == 1

@@ -19,6 +19,8 @@ from importlib import resources
 from fazhi_parse.numbers import Figure
 
 _HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
+# Greedy: its match ends right after the last hard delimiter (one C-level scan, no match objects per delimiter).
+_UPTO_LAST_DELIM = re.compile(r".*" + _HARD_DELIM.pattern, re.S)
 _FILLER = re.compile(
     r"共计|合计|总计|累计|全年|今年|年内|以来|当年|年度|全[县区市州盟旗]|我[县区市州盟旗]|本级|各级|各类|依法|"
     r"其中|分别|已经|已|均|达到|达|为|了|的|案件|申请|总数|数量|期间|全部|再|予以|作出|决定|目前|截至|截止|"
@@ -29,15 +31,23 @@ _RATE_FILLER = re.compile(
     r"(?:分别)?(?:同比)?(?:始终|继续|连续\S{0,3}|均|仍)?"
     r"(?:保持在|保持|稳定在|稳定|提升至|提升到|提高至|提高到|上升至|上升到|达到了|达到|高达|均达|均为|达|为|是|实现|仅为|仅)?$"
 )
+_DIRECTIONS = ("上升", "下降", "增长", "增加", "减少", "提高", "提升", "降低", "下滑", "回落", "上涨", "下跌")
 _CHANGE = re.compile(
     r"(?:同比|环比|比上年|较上年|比去年|较去年|比上一年|较上一年|比20\d\d年|较20\d\d年|与上年相比|与去年相比)?"
-    r"(?:分别)?(?P<dir>上升|下降|增长|增加|减少|提高|提升|降低|下滑|回落|上涨|下跌)(?:了)?$"
+    rf"(?:分别)?(?P<dir>{'|'.join(_DIRECTIONS)})(?:了)?$"
 )
+# What a _CHANGE match can end with. It ends at the clause end or before a
+# final newline (`$`), so a clause ending otherwise needs no search, which would
+# try the pattern at every character.
+_CHANGE_LAST = frozenset(w[-1] for w in _DIRECTIONS) | {"了"}
 _BASELINE = re.compile(r"上年|去年|上一年|同期|由$|从$|比$|较$")
 _TARGET = re.compile(r"力争|争取|目标|确保|预计|计划|拟|要求|不低于|不少于|不高于|控制在")
 _MULTI_YEAR = re.compile(r"近[两二三四五六七八九十\d]年|[两二三四五六七八九十\d]年来|[两二三四五六七八九十\d]年间|十[三四五]五|历年")
-_PARTS = re.compile(r"其中")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+_PARTS_WORD = "其中"
+# A year: four digits before 年 with no digit before them. The look-behind sits
+# after 19/20 (three back: the two known digits and the one before) so the scan
+# can jump between 1s and 2s instead of testing a look-behind at every character.
+_YEAR = re.compile(r"((?:19|20)(?<!\d\d\d)\d\d)(?=年)")
 # What a figure counts, printed right after it: 1200名专兼职人民调解员, 86件行政复议案件.
 _TRAILING = re.compile(
     r"(?:各类|各级)?(?P<noun>(?:专兼职|专职|兼职)?(?:人民)?调解员|(?:人民)?调解(?:组织|委员会)|调委会|"
@@ -123,13 +133,28 @@ class Classified:
 
 def _last_topic_event(rs: Rules, text: str) -> str | None | bool:
     """The last topic word in text: a topic name, None for off-topic, False if none."""
-    last = False
+    return _topic_events(rs, text)[0]
+
+
+def _topic_events(rs: Rules, text: str) -> tuple[str | None | bool, bool]:
+    """(the last topic event as in `_last_topic_event`, whether text names two
+    or more catalog topics), from one scan."""
+    last: str | None | bool = False
+    first_topic = None
+    several = False
     for m in rs.topics.finditer(text):
         kind = m.lastgroup
         if kind == "neutral":
             continue
-        last = None if kind == "off_topic" else kind
-    return last
+        if kind == "off_topic":
+            last = None
+            continue
+        last = kind
+        if first_topic is None:
+            first_topic = kind
+        elif kind != first_topic:
+            several = True
+    return last, several
 
 
 def _is_bare(rs: Rules, clause: str, topic: str) -> bool:
@@ -150,6 +175,11 @@ def _channel(rs: Rules, text: str) -> str:
             if m.start() > pos:
                 found, pos = name, m.start()
     return found
+
+
+def _may_end_a_change(clause: str) -> bool:
+    """False when `_CHANGE` cannot match clause (cheap: only its last characters are read)."""
+    return clause[-1:] in _CHANGE_LAST or (clause[-1:] == "\n" and clause[-2:-1] in _CHANGE_LAST)
 
 
 def _open_paren(text: str) -> int:
@@ -196,10 +226,6 @@ def _trailing_noun(rs: Rules, simplified: str, fig: Figure) -> tuple[str, str] |
     return (topic, noun) if topic else None
 
 
-def _topics_in(rs: Rules, text: str) -> set[str]:
-    return {m.lastgroup for m in rs.topics.finditer(text)} - {"neutral", "off_topic"}
-
-
 @dataclass(slots=True)
 class ChainState:
     """What a sentence leaves to the next one when that opens with 其中 (a breakdown of it)."""
@@ -236,6 +262,12 @@ def classify_sentence(
     out: list[Classified] = []
     topic: str | None = None
     pos = start
+    # Dates rule figures out only when the sentence holds one at all: most do
+    # not, so the per-figure rescans from the sentence start are skipped. Cutting
+    # the text at a figure can only lose matches, never add one (neither pattern
+    # has $, \b or a negative look-ahead).
+    multi_year = _MULTI_YEAR.search(simplified, start, end) is not None
+    dated = report_year is not None and _YEAR.search(simplified, start, end) is not None
     last_fact: Classified | None = None  # the latest total (a possible parent)
     last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
     parts_from: int | None = None  # text position where a 其中 scope starts
@@ -246,9 +278,7 @@ def classify_sentence(
         c = Classified(figure=fig)
         out.append(c)
         lead = simplified[pos:fig.start]
-        delim = None
-        for delim in _HARD_DELIM.finditer(lead):
-            pass
+        delim = _UPTO_LAST_DELIM.match(lead)
         clause_rel = delim.end() if delim else 0
         clause = lead[clause_rel:]
         c.clause_start = pos + clause_rel
@@ -256,28 +286,26 @@ def classify_sentence(
         ev = _last_topic_event(rs, lead[:clause_rel])
         if ev is not False:
             topic = ev
-        own = _last_topic_event(rs, clause)
+        own, several_topics = _topic_events(rs, clause)
         inherited = own is False
         if not inherited:
             topic = own
-        pm = None
-        for pm in _PARTS.finditer(lead):
-            pass
-        if pm:
-            parts_from = pos + pm.start()
+        parts_at = lead.rfind(_PARTS_WORD)  # the word cannot overlap itself: the last match
+        if parts_at >= 0:
+            parts_from = pos + parts_at
         pos = fig.end
         if fig.unit_kind == "money" or "分别" in clause:
             continue
-        if _MULTI_YEAR.search(simplified, start, fig.start) or _TARGET.search(clause):
+        if (multi_year and _MULTI_YEAR.search(simplified, start, fig.start)) or _TARGET.search(clause):
             continue
-        if report_year is not None:
+        if dated:
             ym = None
             for ym in _YEAR.finditer(simplified, start, fig.start):
                 pass
             if ym is not None and int(ym.group(1)) != report_year:
                 continue
         # Year-on-year change of the figure before it.
-        ch = _CHANGE.search(clause)
+        ch = _CHANGE.search(clause) if _may_end_a_change(clause) else None
         if ch:
             if topic is not None and last_level is not None:
                 prev = last_level
@@ -293,7 +321,7 @@ def classify_sentence(
         if topic is not None:
             if inherited and not _is_bare(rs, clause, topic):
                 topic = None
-            elif len(_topics_in(rs, clause)) > 1:
+            elif several_topics:
                 continue  # 行政复议和行政诉讼案件共35件: whose figure is it?
             else:
                 metric, rule = _metric_for(rs, topic, clause, fig)

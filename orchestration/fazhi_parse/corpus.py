@@ -74,12 +74,28 @@ def parse_reports(
     workers = max(1, min(workers, len(items) // _MIN_PER_WORKER))
     if workers == 1 and executor is None:
         return _parse_batch(items)
-    # Interleaved batches balance long and short reports across workers.
     n_batches = max(workers, 2) * 4
+    ids = [report_id for report_id, _ in items]
+    if len(set(ids)) == len(ids):
+        # Unique ids: batches of consecutive ids in sorted order come back in
+        # frame order, so the parent only concatenates; sorting the gathered
+        # frames cost it ~0.2 s per 3,000 reports while the workers sat idle.
+        # Ids are content hashes, so consecutive ids are a random mix of long
+        # and short reports and batches of equal count balance the workers.
+        items = sorted(items, key=lambda item: item[0])
+        size = -(-len(items) // n_batches)
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        parts = _map(batches, workers, executor)
+        return {name: pl.concat([p[name] for p in parts]).rechunk() for name in FRAMES}
+    # Duplicate ids: interleaved batches, then a sort that places the rows of
+    # equal ids as it always has.
     batches = [b for b in (items[i::n_batches] for i in range(n_batches)) if b]
+    parts = _map(batches, workers, executor)
+    return {name: pl.concat([p[name] for p in parts]).sort(*_ORDER[name]) for name in FRAMES}
+
+
+def _map(batches: list[list[tuple[str, str]]], workers: int, executor: Executor | None) -> list[dict]:
     if executor is None:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(_parse_batch, batches))
-    else:
-        parts = list(executor.map(_parse_batch, batches))
-    return {name: pl.concat([p[name] for p in parts]).sort(*_ORDER[name]) for name in FRAMES}
+            return list(pool.map(_parse_batch, batches))
+    return list(executor.map(_parse_batch, batches))

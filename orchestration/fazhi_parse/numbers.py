@@ -24,6 +24,21 @@ _UNIT_ALT = "|".join(sorted(_COUNT_UNITS, key=len, reverse=True))
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?!\d)|\d+(?:\.\d+)?"
+_CN_DECIMALS = r"(?:点[零〇一二三四五六七八九]+)?"
+_CN_NUMERAL = rf"[{_CN_DIGITS}]+{_CN_DECIMALS}"
+# What a number is: the Arabic forms in this order of preference, else a Chinese numeral.
+_NUMBER_PLAIN = rf"{_ARABIC}|{_CN_NUMERAL}"
+# The same with the first character taken out front and the rest picked by a
+# look-behind at it (\d and the Chinese digits do not overlap): it matches the
+# same text with the same preferences, and a pattern that opens with a
+# character class lets `re` jump between candidate characters in C instead of
+# starting a match attempt at every character (14% off the scan). Tests check
+# it against _NUMBER_PLAIN.
+_NUMBER = (
+    rf"[\d{_CN_DIGITS}](?:"
+    r"(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d{0,2}(?: \d{3})+(?!\d)|\d*(?:\.\d+)?)"
+    rf"|(?<=[{_CN_DIGITS}])[{_CN_DIGITS}]*{_CN_DECIMALS})"
+)
 
 _PREFIX_CMP = {
     "超过": ">=", "多于": ">=", "逾": ">=", "超": ">=", "达到": None, "近": "~", "约": "~",
@@ -33,11 +48,9 @@ _PREFIX_CMP = {
 _PREFIX_RE = "|".join(sorted((k for k in _PREFIX_CMP), key=len, reverse=True))
 
 _UNIT_FIRST = "".join(sorted(set("%‰个百成万亿") | {u[0] for u in _COUNT_UNITS}))
-# Starts at the number so the scan skips ahead on one character class; the
-# lookahead before the unit fails fast on the many 一/二 that are words.
+# The lookahead before the unit fails fast on the many 一/二 that are words.
 FIGURE_RE = re.compile(
-    rf"(?=[\d{_CN_DIGITS}])"
-    rf"(?P<num>{_ARABIC}|[{_CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+    rf"(?P<num>{_NUMBER})"
     r"(?P<mult>万|亿|千)?"
     r"(?P<approx1>余|多)?"
     r"(?P<mult2>万|亿)?"
@@ -77,18 +90,16 @@ def _arabic_value(text: str) -> float:
     return float(text.replace(",", "").replace(" ", ""))
 
 
+# Units of other kinds than count (every other unit counts something).
 _UNIT_KINDS = {"%": "percent", "‰": "percent", "成": "percent", "个百分点": "points", "百分点": "points",
                "元": "money", "万元": "money", "亿元": "money"}
-
-
-def _unit_kind(unit: str) -> str:
-    return _UNIT_KINDS.get(unit, "count")
 
 
 # Contexts in which a number is not a figure: ordinals (第3件), document
 # numbers (〔2020〕1号 handled by units), list markers, version strings.
 _ORDINAL_BEFORE = re.compile(r"(?:第|编号|序号|No\.?|NO\.?|〔|\[|【)$")
-_IDIOM_AFTER = re.compile(r"^(?:体|站|线|网|窗|号|码|票|把手|批次|揽子|级|流程|次性|件事|个人|条龙|项目)")
+# Matched at the unit's end, with the text cut three characters on (no slice per figure).
+_IDIOM_AFTER = re.compile(r"体|站|线|网|窗|号|码|票|把手|批次|揽子|级|流程|次性|件事|个人|条龙|项目")
 
 
 # Last characters the look-behind patterns above can end with. `$` also
@@ -132,7 +143,7 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         else:
             value = _arabic_value(num)
         unit_end = m.end(5)
-        if unit in ("个", "件", "条", "次") and _IDIOM_AFTER.match(text[unit_end:unit_end + 3]):
+        if unit in ("个", "件", "条", "次") and _IDIOM_AFTER.match(text, unit_end, unit_end + 3):
             continue
         mult = 1.0
         if mult1:
@@ -163,5 +174,6 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
                 comparator = _SUFFIX_CMP[suffix]
         fig_end = m.end() if suffix else unit_end
         # Positional: keyword arguments cost a third more per figure.
-        out.append(Figure(fig_start, fig_end, ns, ne, num, round(value * mult, 6), unit, _unit_kind(unit), comparator))
+        kind = _UNIT_KINDS.get(unit, "count")
+        out.append(Figure(fig_start, fig_end, ns, ne, num, round(value * mult, 6), unit, kind, comparator))
     return out

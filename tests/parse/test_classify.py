@@ -218,3 +218,104 @@ def test_first_char_guard_only_for_plain_words():
     assert [(m.span(), m.lastgroup) for m in rules().topics.finditer(text)] == [
         (m.span(), m.lastgroup) for m in unguarded.finditer(text)
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", (False, False)),
+        ("工作扎实推进", (False, False)),
+        ("调解与和解", (False, False)),  # neutral words are no event
+        ("行政复议案件", ("admin_review", False)),
+        ("行政复议和行政诉讼案件共", ("admin_litigation", True)),
+        ("复议案件中复议", ("admin_review", False)),  # one topic twice
+        ("行政复议热线", (None, False)),  # off-topic last
+        ("热线和行政复议与应诉", ("admin_litigation", True)),
+        ("行政复议、信访和应诉", ("admin_litigation", True)),  # an off-topic word between two topics
+    ],
+)
+def test_topic_events_give_the_last_event_and_whether_topics_mix(text, expected):
+    from fazhi_parse.classify import _last_topic_event, _topic_events, rules
+
+    assert _topic_events(rules(), text) == expected
+    assert _last_topic_event(rules(), text) == expected[0]
+    topics = {m.lastgroup for m in rules().topics.finditer(text)} - {"neutral", "off_topic"}
+    assert expected[1] == (len(topics) > 1)
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("2023年为98件", ["2023"]),
+        ("12023年", []),  # part of a longer number
+        ("2023年和2024年", ["2023", "2024"]),
+        ("x2019年以来", ["2019"]),
+        ("2023 年", []),
+        ("1899年", []),
+        ("20235年", []),
+        ("a2023", []),
+    ],
+)
+def test_year_pattern_finds_years_not_inside_longer_numbers(text, years):
+    import re
+
+    from fazhi_parse.classify import _YEAR
+
+    assert [m.group(1) for m in _YEAR.finditer(text)] == years
+    assert [m.group(1) for m in _YEAR.finditer(text)] == re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年)", text)
+
+
+@pytest.mark.parametrize(
+    "lead, clause_start",
+    [("", 0), ("受理", 0), ("受理,", 3), ("全年,受理；审结", 6), ("a。b!c?", 6), ("共计：", 3), ("x\n,y", 3)],
+)
+def test_clause_starts_after_the_last_hard_delimiter(lead, clause_start):
+    from fazhi_parse.classify import _HARD_DELIM, _UPTO_LAST_DELIM
+
+    m = _UPTO_LAST_DELIM.match(lead)
+    assert (m.end() if m else 0) == clause_start
+    assert clause_start == max((d.end() for d in _HARD_DELIM.finditer(lead)), default=0)
+
+
+@pytest.mark.parametrize(
+    "sentence, values",
+    [
+        ("全年受理行政复议案件57件,2023年为98件。", [57.0]),
+        ("全年受理行政复议案件57件,近三年累计审结98件。", [57.0]),
+        ("近三年受理行政复议案件57件,审结98件。", []),
+    ],
+)
+def test_dates_rule_out_only_the_figures_after_them(sentence, values):
+    # Each figure's date test reads the sentence up to that figure.
+    _, _, facts = parse_body("r", sentence, report_year=2024)
+    assert [f["value"] for f in facts] == values
+
+
+@pytest.mark.parametrize(
+    "clause, may",
+    [
+        ("", False),
+        ("同比上升", True),
+        ("同比下降了", True),
+        ("比上年增加\n", True),  # `$` matches before a final newline
+        ("同比上升\n\n", False),
+        ("上升幅度", False),
+        ("同比", False),
+        ("了", True),  # a last character the pattern can end with, though it does not match
+    ],
+)
+def test_change_search_is_skipped_only_when_it_cannot_match(clause, may):
+    from fazhi_parse.classify import _CHANGE, _may_end_a_change
+
+    assert _may_end_a_change(clause) == may
+    if not may:
+        assert _CHANGE.search(clause) is None
+
+
+def test_change_pattern_ends_only_with_the_listed_last_characters():
+    from fazhi_parse.classify import _CHANGE, _DIRECTIONS, _may_end_a_change
+
+    for word in _DIRECTIONS:
+        for clause in (word, f"同比{word}", f"较2023年{word}了", f"分别{word}\n", f"{word}x", f"{word}了x"):
+            if _CHANGE.search(clause):
+                assert _may_end_a_change(clause), clause

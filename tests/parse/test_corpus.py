@@ -40,3 +40,30 @@ def test_a_batch_without_figures_gives_empty_frames():
     frames = corpus.parse_reports([("b", "没有数字的一句话。")])
     assert frames["mentions"].height == 0 and frames["mentions"].schema == schema.empty(schema.MENTIONS).schema
     assert frames["facts"].height == 0 and frames["sentences"].height == 1
+
+
+def _ids_and_sentences(frames) -> tuple[list, list]:
+    s = frames["sentences"]
+    return frames["documents"]["report_id"].to_list(), list(zip(s["report_id"], s["sentence_no"], s["text"]))
+
+
+def test_pooled_parse_orders_rows_by_report_as_a_single_batch_would():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [TEXT, "没有数字的一句话。", TEXT.replace("57", "58"), "共受理纠纷12件。其中,调解成功10件。"]
+    cases = [
+        # unique ids, not in input order: consecutive-id batches, no sort
+        [(f"r{k:02d}", texts[k % 4]) for k in (7, 3, 11, 0, 5, 9, 1, 10, 2, 8, 6, 4)],
+        # a repeated id with different texts: interleaved batches and a sort
+        [("b", texts[0]), ("a", texts[1]), ("b", texts[2]), ("c", texts[3]), ("a", texts[3])],
+    ]
+    for items in cases:
+        single = corpus.parse_reports(items, workers=1)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pooled = corpus.parse_reports(items, workers=2, executor=pool)
+        ids, sentences = _ids_and_sentences(pooled)
+        assert ids == sorted(r for r, _ in items)
+        assert [row[:2] for row in sentences] == sorted(row[:2] for row in sentences)
+        assert sorted(sentences) == sorted(_ids_and_sentences(single)[1])
+        for name in corpus.FRAMES:
+            assert pooled[name].height == single[name].height

@@ -121,3 +121,54 @@ def test_a_prefix_or_ordinal_before_a_line_break_still_counts():
     # `$` matches before a final newline: the fast checks must not drop these.
     assert [f.comparator for f in find_figures("超过\n5件")] == [">="]
     assert find_figures("第\n3件") == []
+
+
+def _plain_figure_re():
+    """FIGURE_RE with its number written the plain way (_NUMBER_PLAIN)."""
+    import re
+
+    from fazhi_parse import numbers
+
+    assert numbers._NUMBER in numbers.FIGURE_RE.pattern
+    return re.compile(numbers.FIGURE_RE.pattern.replace(numbers._NUMBER, numbers._NUMBER_PLAIN))
+
+
+def _matches(rx, text):
+    return [(m.span(), m.groups()) for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受理1,234件,审结1 234件,办结12 3456件,纠错率8.9%,同比下降3.5个百分点。",
+        "12,34件 1,234.5万元 1 234 5件 0.5% 2023年 12345热线 3.件 .5件",
+        "调解纠纷三千二百件,一点五万人,两个,十余件,逾千件,第三件,一二三四五六七八九十百千万亿件",
+        "约1.2万余件,近百名,共3万多人次,5亿元,七成,2成为,3‰,５０件",
+        "1234,567件 12345,678.9万元 1,2345件 123 4567件",
+    ],
+)
+def test_factored_number_pattern_matches_as_the_plain_one(text):
+    from fazhi_parse.numbers import FIGURE_RE
+
+    assert _matches(FIGURE_RE, text) == _matches(_plain_figure_re(), text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789,. 点零〇一二两三四五六七八九十百千万亿余多件个人%成元第年x", max_size=30))
+def test_factored_number_pattern_matches_as_the_plain_one_on_any_text(text):
+    from fazhi_parse.numbers import FIGURE_RE
+
+    assert _matches(FIGURE_RE, text) == _matches(_plain_figure_re(), text)
+
+
+@pytest.mark.parametrize(
+    "text, figures",
+    [
+        ("开通3条线路,设立5个站点,另有7件", ["7件"]),  # idioms after the unit, mid-text
+        ("五个项目,6次性", ["6次"]),
+        ("4个\n体", ["4个"]),
+        ("共3个人", ["3个"]),
+    ],
+)
+def test_idioms_after_the_unit_anywhere_in_the_text(text, figures):
+    assert [text[f.start:f.end] for f in find_figures(text)] == figures

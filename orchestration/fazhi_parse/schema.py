@@ -30,6 +30,7 @@ REPORT_FILES = {
     "status": pl.Utf8,  # accepted | duplicate | rejected
     "reason": pl.Utf8,  # '<code>: <sentence>' when not accepted
     "duplicate_of": pl.Utf8,  # source_file of the accepted twin
+    "text_key": pl.Utf8,  # sha256 of the text without whitespace: the duplicate key (null when not decoded)
     "text": pl.Utf8,  # decoded text (article text for HTML); null only when undecodable
     "raw_html": pl.Utf8,  # the decoded HTML page as received, for .html inputs
     "ingested_at": pl.Datetime("us", "UTC"),

@@ -3,7 +3,7 @@
 import dagster as dg
 from fazhi_parse import ingest as fz_ingest
 
-from fazhi_pipeline import settings
+from fazhi_pipeline import duck, settings
 from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
 from fazhi_pipeline.assets.parse import STAGING_KEYS
 from fazhi_pipeline.assets.policies import DUCKDB_POOL
@@ -49,37 +49,44 @@ def every_file_accounted_for(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
     )
 
 
+# Reports whose texts are held in memory at once by the offset checks.
+_REPORTS_PER_CHUNK = 500
+
+
 def _spans_not_given_back(con, table: str, id_sql: str) -> tuple[int, list[str]]:
     """(spans checked, ids whose offsets do not give back their text) for a staging table.
 
-    Slicing is done in Python over two cursors sorted by report, merged as they
-    stream: in SQL, joining every span to its report's full text copies that
-    text per row (quadratic on a 20 MB file), and one lookup per report would
-    scan raw.report_files once per report.
+    Slicing is done in Python, a chunk of reports at a time: in SQL, joining
+    every span to its report's full text copies that text per row (quadratic
+    on a 20 MB file); sorting all texts and spans to merge them needs memory
+    for the whole corpus (over DuckDB's memory_limit at 10,000 reports).
     """
     text_col = "figure_text" if table == "facts" else "text"
-    spans = con.cursor().execute(
-        f"SELECT report_id, {id_sql}, char_start, char_length, {text_col} FROM staging.{table} ORDER BY report_id"
-    )
-    texts = con.cursor().execute(
-        "SELECT report_id, any_value(text) FROM raw.report_files WHERE status = 'accepted' "
-        "AND report_id IS NOT NULL GROUP BY report_id ORDER BY report_id"
-    )
-    total, bad = 0, []
-    text_id, text = "", None
-    while batch := spans.fetchmany(10_000):
-        for report_id, span_id, start, length, expected in batch:
-            total += 1
-            if report_id is None:
-                bad.append(str(span_id))
-                continue
-            while text_id is not None and text_id < report_id:
-                row = texts.fetchone()
-                text_id, text = row if row else (None, None)
-            here = text if text_id == report_id else None
-            if here is None or start is None or length is None or here[start - 1:start - 1 + length] != expected:
-                bad.append(str(span_id))
-    return total, bad
+    bad = [str(r[0]) for r in con.execute(f"SELECT {id_sql} FROM staging.{table} WHERE report_id IS NULL").fetchall()]
+    total = len(bad)
+    ids = [r[0] for r in con.execute(f"SELECT DISTINCT report_id FROM staging.{table} WHERE report_id IS NOT NULL")
+           .fetchall()]
+    for i in range(0, len(ids), _REPORTS_PER_CHUNK):
+        con.register("_ids", duck.keys_arrow(ids[i:i + _REPORTS_PER_CHUNK]))
+        try:
+            # Accepted rows have distinct report_ids (same bytes = same text = a duplicate).
+            texts = dict(con.execute(
+                "SELECT report_id, text FROM raw.report_files "
+                "WHERE status = 'accepted' AND report_id IN (SELECT k FROM _ids)"
+            ).fetchall())
+            spans = con.execute(
+                f"SELECT report_id, {id_sql}, char_start, char_length, {text_col} FROM staging.{table} "
+                "WHERE report_id IN (SELECT k FROM _ids)"
+            )
+            while batch := spans.fetchmany(10_000):
+                for report_id, span_id, start, length, expected in batch:
+                    total += 1
+                    here = texts.get(report_id)
+                    if here is None or start is None or length is None or here[start - 1:start - 1 + length] != expected:
+                        bad.append(str(span_id))
+        finally:
+            con.unregister("_ids")
+    return total, sorted(bad)
 
 
 @dg.asset_check(asset=STAGING_KEYS["facts"], pool=DUCKDB_POOL, description=(

@@ -1,12 +1,16 @@
-"""The offset checks slice the original text in Python, one report at a time."""
+"""The offset checks slice the original text in Python, a chunk of reports at a time."""
 from __future__ import annotations
 
 import duckdb
+import pytest
 
+from fazhi_pipeline import checks
 from fazhi_pipeline.checks import _spans_not_given_back
 
 
-def test_offsets_are_checked_against_each_reports_own_text():
+@pytest.mark.parametrize("per_chunk", [1, 2, 500])
+def test_offsets_are_checked_against_each_reports_own_text(monkeypatch, per_chunk):
+    monkeypatch.setattr(checks, "_REPORTS_PER_CHUNK", per_chunk)
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging")
     con.execute("CREATE TABLE raw.report_files (report_id VARCHAR, status VARCHAR, text VARCHAR)")
@@ -17,6 +21,7 @@ def test_offsets_are_checked_against_each_reports_own_text():
     con.execute("INSERT INTO staging.facts VALUES ('a', 'a:0', 5, 3, '57件'), "
                 "('b', 'b:0', 599997, 3, '42件'), "  # deep inside the long text, right
                 "('b', 'b:1', 599998, 3, '42件'), "  # off by one
-                "('c', 'c:0', 1, 3, '57件')")  # its file is not accepted
+                "('c', 'c:0', 1, 3, '57件'), "  # its file is not accepted
+                "(NULL, 'x:0', 1, 3, '57件')")  # no report at all
     total, bad = _spans_not_given_back(con, "facts", "fact_id")
-    assert (total, bad) == (4, ["b:1", "c:0"])
+    assert (total, bad) == (5, ["b:1", "c:0", "x:0"])

@@ -33,6 +33,24 @@ FILE_EVENTS = {
 }
 # A row is rewritten only when one of these differs from what is stored.
 _COMPARED = ("sha256", "status", "reason", "duplicate_of", "encoding", "report_id", "size_bytes")
+# What a run reads back of the stored rows (never the texts).
+_STORED = ("source_file", *_COMPARED, "modified_at", "media_type", "text_key", "ingested_at")
+
+
+def _update_status(con, rows: pl.DataFrame) -> None:
+    """Write the duplicate decision of rows whose file was not read again."""
+    if rows.height:
+        con.register("_restated", rows.select("source_file", "status", "reason", "duplicate_of").to_arrow())
+        try:
+            con.execute(
+                """
+                UPDATE raw.report_files AS f
+                SET status = r.status, reason = r.reason, duplicate_of = r.duplicate_of
+                FROM _restated AS r WHERE f.source_file = r.source_file
+                """
+            )
+        finally:
+            con.unregister("_restated")
 
 
 def diff_files(old: pl.DataFrame, new: pl.DataFrame) -> dict[str, list[str]]:
@@ -69,21 +87,25 @@ def report_files(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Ma
     root = settings.reports_dir()
     if not root.is_dir():  # a configuration error: retrying cannot help
         raise dg.Failure(f"reports folder {root} does not exist (FAZHI_REPORTS_DIR)", allow_retries=False)
-    scanned = fz_ingest.scan(root, max_bytes=settings.max_file_bytes(), workers=settings.workers())
     now = datetime.now(timezone.utc)
     with duckdb.connect() as con:
         con.execute("BEGIN")
         duck.ensure_table(con, "raw", "report_files", REPORT_FILES)
         duck.ensure_table(con, "raw", "file_events", FILE_EVENTS)
-        old = pl.from_arrow(
-            con.sql(f"SELECT {', '.join(('source_file',) + _COMPARED)} FROM raw.report_files").to_arrow_table()
+        old = pl.from_arrow(con.sql(f"SELECT {', '.join(_STORED)} FROM raw.report_files").to_arrow_table())
+        known = {row["source_file"]: row for row in old.iter_rows(named=True)}
+        scanned, reused = fz_ingest.scan_incremental(
+            root, known, max_bytes=settings.max_file_bytes(), workers=settings.workers()
         )
         d = diff_files(old, scanned)
-        rewrite = d["new"] + d["changed"] + d["restated"]
-        duck.delete_keys(con, "raw", "report_files", "source_file", d["changed"] + d["restated"] + d["removed"])
+        # Reused rows have no text in memory: a new status is written in place.
+        restated_in_place = [n for n in d["restated"] if n in reused]
+        rewrite = d["new"] + d["changed"] + [n for n in d["restated"] if n not in reused]
+        duck.delete_keys(con, "raw", "report_files", "source_file", d["removed"] + rewrite)
         duck.insert_frame(
             con, "raw", "report_files", scanned.filter(pl.col("source_file").is_in(rewrite)), REPORT_FILES
         )
+        _update_status(con, scanned.filter(pl.col("source_file").is_in(restated_in_place)))
         events = _events(old, scanned, d, now, context.run.run_id)
         duck.insert_frame(con, "raw", "file_events", events, FILE_EVENTS)
         con.execute("COMMIT")

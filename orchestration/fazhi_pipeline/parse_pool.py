@@ -7,6 +7,7 @@ here: the workers only need the parser.
 """
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -32,5 +33,14 @@ def parse_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
         yield None
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=warm) as pool:
-        pool.submit(int)  # starts every worker now (fork context): they warm while the first batch is read
+        # Forked workers share the parent's pages until they write to them, and a
+        # garbage collection in a worker writes to every object it walks: the
+        # whole inherited heap (dagster, dbt, earlier steps) would be copied once
+        # per worker. Frozen objects are never walked; only the fork sees them so.
+        gc.collect()
+        gc.freeze()
+        try:
+            pool.submit(int)  # starts every worker now (fork context): they warm while the first batch is read
+        finally:
+            gc.unfreeze()
         yield pool

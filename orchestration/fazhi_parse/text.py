@@ -141,19 +141,5 @@ def is_chrome_line(line: str) -> bool:
     return _CHROME_LINE.match(line) is not None or _has_footer_mark(line)
 
 
-def chrome_line_spans(simplified: str) -> set[tuple[int, int]]:
-    """0-based [start, end) spans of lines that are web chrome, not report text."""
-    spans = set()
-    pos = 0
-    match = _CHROME_LINE.match  # is_chrome_line, inlined: this runs on every line of every report
-    marks = _has_footer_mark(simplified)
-    for line in simplified.split("\n"):
-        end = pos + len(line)
-        if line.strip() and (match(line) or (marks and _has_footer_mark(line))):
-            spans.add((pos, end))
-        pos = end + 1
-    return spans
-
-
 def normalize_unicode(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)

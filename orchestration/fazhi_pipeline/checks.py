@@ -87,28 +87,27 @@ def _spans_not_given_back(con, table: str, id_sql: str) -> tuple[int, list[str]]
     return total, sorted(bad)
 
 
+def _offsets_result(duckdb: WorkDuckDB, table: str, id_sql: str) -> dg.AssetCheckResult:
+    with duckdb.connect(read_only=True) as con:
+        total, bad = _spans_not_given_back(con, table, id_sql)
+    return dg.AssetCheckResult(
+        passed=not bad,
+        metadata={table: total, "mismatched": len(bad), "examples": ", ".join(bad[:_SAMPLE])},
+    )
+
+
 @dg.asset_check(asset=STAGING_KEYS["facts"], pool=DUCKDB_POOL, description=(
     "substr(raw text, char_start, char_length) gives back each fact's figure exactly as printed."
 ))
 def fact_offsets_give_back_figure(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
-    with duckdb.connect(read_only=True) as con:
-        total, bad = _spans_not_given_back(con, "facts", "fact_id")
-    return dg.AssetCheckResult(
-        passed=not bad,
-        metadata={"facts": total, "mismatched": len(bad), "examples": ", ".join(bad[:_SAMPLE])},
-    )
+    return _offsets_result(duckdb, "facts", "fact_id")
 
 
 @dg.asset_check(asset=STAGING_KEYS["sentences"], pool=DUCKDB_POOL, description=(
     "substr(raw text, char_start, char_length) gives back each sentence exactly (dbt checks figures against sentences)."
 ))
 def sentence_offsets_give_back_text(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
-    with duckdb.connect(read_only=True) as con:
-        total, bad = _spans_not_given_back(con, "sentences", "report_id || ':' || sentence_no")
-    return dg.AssetCheckResult(
-        passed=not bad,
-        metadata={"sentences": total, "mismatched": len(bad), "examples": ", ".join(bad[:_SAMPLE])},
-    )
+    return _offsets_result(duckdb, "sentences", "report_id || ':' || sentence_no")
 
 
 @dg.asset_check(asset=STAGING_KEYS["documents"], pool=DUCKDB_POOL, description=(

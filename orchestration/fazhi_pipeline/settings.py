@@ -57,6 +57,7 @@ def workers() -> int:
     return max(1, int(os.environ.get("FAZHI_WORKERS", "0")) or os.cpu_count() or 1)
 
 
+DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"  # profiles.yml repeats it for dbt run by hand
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
 
@@ -72,8 +73,6 @@ def duckdb_memory_limit() -> str:
         raise ValueError(f"FAZHI_DUCKDB_MEMORY_LIMIT={value!r}: expected a size such as 512MB or 2GB")
     return value
 
-
-DEFAULT_DUCKDB_MEMORY_LIMIT = "512MB"
 
 
 def dbt_env() -> dict[str, str]:

@@ -29,6 +29,25 @@ _SIMPLE = {
 WORK_DB_SETTINGS = ("SET disabled_compression_methods = 'dict_fsst'",)
 
 
+# Storage format of the work DB and so of the published warehouse (a byte copy
+# of it): readable by every DuckDB 1.x client and BI driver, whatever DuckDB
+# version builds it. A DuckDB file keeps the format it was created with.
+STORAGE_VERSION = "v1.0.0"
+
+
+def connect_work(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A tuned connection to the work DB, which is created in STORAGE_VERSION format."""
+    con = duckdb.connect(str(path), read_only=read_only, config={"storage_compatibility_version": STORAGE_VERSION})
+    tune_work_connection(con)
+    return con
+
+
+def storage_version(con: duckdb.DuckDBPyConnection, catalog: str) -> str:
+    """The format a database file was created with, e.g. 'v1.0.0+' ('' when unknown)."""
+    row = con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = ?", [catalog]).fetchone()
+    return (row[0] or {}).get("storage_version", "") if row else ""
+
+
 def tune_work_connection(con: duckdb.DuckDBPyConnection) -> None:
     """Apply WORK_DB_SETTINGS and the memory limit to a connection to the work DB."""
     for statement in WORK_DB_SETTINGS:

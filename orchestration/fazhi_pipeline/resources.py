@@ -26,9 +26,8 @@ class WorkDuckDB(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.db_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duck.connect_work(path, read_only=read_only)
         try:
-            duck.tune_work_connection(con)
             yield con
         finally:
             con.close()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import shutil
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -30,6 +30,8 @@ class Pipeline:
 
     reports: Path
     warehouse: Path
+    # One instance for all runs, as runs share $DAGSTER_HOME in real use.
+    instance: dg.DagsterInstance = field(default_factory=dg.DagsterInstance.ephemeral)
 
     @property
     def work_db(self) -> Path:
@@ -43,7 +45,7 @@ class Pipeline:
         from fazhi_pipeline.definitions import defs
 
         job = defs.resolve_job_def("fazhi_all")
-        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+        return job.execute_in_process(instance=self.instance, raise_on_error=False)
 
     def query(self, sql: str, params=None, db: Path | None = None):
         con = duckdb.connect(str(db or self.warehouse), read_only=True)
@@ -61,6 +63,14 @@ def materialization_metadata(result: dg.ExecuteInProcessResult, key: list[str]) 
         if mat.asset_key == asset_key:
             return {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
     raise AssertionError(f"no materialization of {asset_key.to_user_string()} in the run")
+
+
+def check_metadata(result: dg.ExecuteInProcessResult, check_name: str) -> dict:
+    """Plain metadata values of the run's evaluation of check `check_name`."""
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.check_name == check_name:
+            return {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
+    raise AssertionError(f"check {check_name} was not evaluated in the run")
 
 
 def _describe(error) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import CONTRACT_TABLES, materialization_metadata, step_failures
+from conftest import CONTRACT_TABLES, check_metadata, materialization_metadata, step_failures
 
 from fazhi_pipeline.cli import summary
 
@@ -160,6 +160,16 @@ def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     assert files["unchanged"] == files["files"]
     assert materialization_metadata(result, ["staging", "documents"])["reports_parsed"] == 0
     assert marts_snapshot(pipeline) == before
+    # Nothing was loaded since the offset checks last passed: nothing to re-check.
+    sentences = check_metadata(result, "sentence_offsets_give_back_text")
+    assert sentences["scope"].startswith("reports parsed since") and sentences["sentences"] == 0
+
+
+def test_first_build_checks_every_reports_offsets(built):
+    pipeline, result = built
+    sentences = check_metadata(result, "sentence_offsets_give_back_text")
+    assert sentences["scope"] == "all reports"
+    assert sentences["sentences"] == pipeline.query("SELECT count(*) FROM staging.sentences")[0][0] > 0
 
 
 READER = textwrap.dedent(
@@ -203,6 +213,13 @@ def test_added_file_is_the_only_one_parsed_while_open_readers_keep_old_data(buil
             reader.kill()
     # A new connection sees the new report.
     report_id = file_digest(added)[:16]
+    # The offset checks verified the added report's spans only.
+    sentences = check_metadata(result, "sentence_offsets_give_back_text")
+    facts = check_metadata(result, "fact_offsets_give_back_figure")
+    assert sentences["scope"].startswith("reports parsed since") and sentences["mismatched"] == 0
+    q = "SELECT count(*) FROM staging.{} WHERE report_id = ?"
+    assert sentences["sentences"] == pipeline.query(q.format("sentences"), [report_id])[0][0] > 0
+    assert facts["facts"] == pipeline.query(q.format("facts"), [report_id])[0][0] > 0
     new_counts = pipeline.query(COUNTS)[0]
     assert new_counts[0] == old_counts[0] + 1
     assert pipeline.query("SELECT source_file FROM marts.dim_report WHERE report_id = ?", [report_id]) == [

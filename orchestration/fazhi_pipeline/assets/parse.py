@@ -7,8 +7,10 @@ by another parser version are deleted first.
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 
 import dagster as dg
+import polars as pl
 from fazhi_parse import corpus
 from fazhi_parse.schema import PARSER_VERSION
 
@@ -19,6 +21,16 @@ from fazhi_pipeline.parse_pool import parse_pool
 from fazhi_pipeline.resources import WorkDuckDB
 
 STAGING_KEYS = {name: dg.AssetKey(["staging", name]) for name in corpus.FRAMES}
+
+# staging.parse_log: when each report was parsed, by which run and parser
+# version (appended in the transaction that loads the report's rows). The
+# offset checks read it to verify only what was loaded since they last passed.
+PARSE_LOG = {
+    "report_id": pl.Utf8,
+    "parser_version": pl.Utf8,
+    "run_id": pl.Utf8,
+    "parsed_at": pl.Datetime("us", "UTC"),
+}
 
 # How many reports to parse and load per transaction: bounds memory on big folders.
 BATCH = 500
@@ -62,6 +74,7 @@ def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
         recreated = [
             name for name, sch in corpus.FRAMES.items() if duck.ensure_table(con, "staging", name, sch)
         ]
+        duck.ensure_table(con, "staging", "parse_log", PARSE_LOG)
         if recreated:  # a table changed shape: rebuild all four consistently
             for name in corpus.FRAMES:
                 con.execute(f"DELETE FROM staging.{name}")
@@ -117,6 +130,12 @@ def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
                 con.execute("BEGIN")
                 for name, sch in corpus.FRAMES.items():
                     loaded[name] += duck.insert_frame(con, "staging", name, frames[name], sch)
+                log = frames["documents"].select("report_id").with_columns(
+                    parser_version=pl.lit(PARSER_VERSION),
+                    run_id=pl.lit(context.run.run_id),
+                    parsed_at=pl.lit(datetime.now(timezone.utc)),
+                )
+                duck.insert_frame(con, "staging", "parse_log", log, PARSE_LOG)
                 con.execute("COMMIT")
                 del frames
                 context.log.info("parsed %d/%d reports", min(start + BATCH, len(todo)), len(todo))

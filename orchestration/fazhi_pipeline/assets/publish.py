@@ -24,14 +24,18 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
 )
 def published(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     target = settings.warehouse()
-    counts = publish.publish_database(duckdb.db_path(), target, settings.exports_dir())
+    done = publish.publish_database(duckdb.db_path(), target, settings.exports_dir())
+    counts = done.counts
     exports = sorted(p.name for p in settings.exports_dir().glob("*.parquet"))
-    context.log.info("published %s (%d tables), %d Parquet exports", target, len(counts), len(exports))
+    context.log.info("published %s (%d tables, %s: %s), %d Parquet exports",
+                     target, len(counts), done.method, done.why, len(exports))
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),
             "exports": dg.MetadataValue.path(str(settings.exports_dir())),
             "storage_version": publish.STORAGE_VERSION,
+            "method": done.method,
+            "method_reason": done.why,
             "tables": len(counts),
             "parquet_files": len(exports),
             **{f"rows.{k}": v for k, v in counts.items() if k.startswith("marts.")},

@@ -241,7 +241,9 @@ def scan_incremental(
     now = datetime.now(timezone.utc)
     reused: set[str] = set()
 
-    def read(path: Path) -> dict:
+    rows: list[dict] = []
+    to_read: list[Path] = []
+    for path in files:
         name = source_file_for(path, root)
         stored = known.get(name)
         if _unchanged(stored, path):
@@ -249,14 +251,20 @@ def scan_incremental(
             row.update({k: v for k, v in stored.items() if k in REPORT_FILES and k != "text"})
             row.update(status="accepted", reason=None, duplicate_of=None, report_id=stored["sha256"][:16])
             reused.add(name)
-            return row
+            rows.append(row)
+        else:
+            to_read.append(path)
+
+    def read(path: Path) -> dict:
         return read_report(path, root, max_bytes=max_bytes, ingested_at=now)
 
-    if workers > 1:
+    # Only files that must be read go to the threads: a task per unchanged
+    # file cost more in hand-offs (~0.6 s at 10,000) than its stat call.
+    if workers > 1 and len(to_read) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            rows = list(pool.map(read, files))
+            rows.extend(pool.map(read, to_read))
     else:
-        rows = [read(path) for path in files]
+        rows.extend(read(path) for path in to_read)
     for directory in unlistable:
         row = dict.fromkeys(REPORT_FILES)
         row.update(

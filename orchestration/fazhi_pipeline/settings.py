@@ -74,6 +74,21 @@ def duckdb_memory_limit() -> str:
     return value
 
 
+# dbt's threads share one DuckDB instance in dbt's process (DuckDB's one-writer
+# rule is per process), so models and tests run side by side; past the cores
+# they only queue for the GIL.
+MAX_DBT_THREADS = 4
+
+
+def dbt_threads() -> int:
+    """Threads for `dbt build` (FAZHI_DBT_THREADS, default the cores, at most MAX_DBT_THREADS)."""
+    value = os.environ.get("FAZHI_DBT_THREADS", "").strip()
+    if not value:
+        return max(1, min(os.cpu_count() or 1, MAX_DBT_THREADS))
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"FAZHI_DBT_THREADS={value!r}: expected a whole number of threads, 1 or more")
+    return int(value)
+
 
 def dbt_env() -> dict[str, str]:
     """Environment for dbt so its profile resolves to exactly our work DB and memory limit."""

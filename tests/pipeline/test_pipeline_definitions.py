@@ -127,12 +127,27 @@ def test_dbt_builds_in_one_step_per_run():
     assert [name for name in job.graph.node_dict if name.startswith("fazhi_dbt")] == ["fazhi_dbt"]
 
 
-def test_dbt_runs_build_with_one_thread():
+@pytest.mark.parametrize(("env", "cores", "threads"), [(None, 2, "2"), (None, 16, "4"), (None, None, "1"), ("1", 8, "1")])
+def test_dbt_build_threads_follow_the_cores_or_the_setting(monkeypatch, env, cores, threads):
     from fazhi_pipeline.assets.dbt import dbt_build_args
 
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
+    if env is None:
+        monkeypatch.delenv("FAZHI_DBT_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("FAZHI_DBT_THREADS", env)
     args = dbt_build_args()
     assert args[0] == "build"
-    assert args[args.index("--threads") + 1] == "1"
+    assert args[args.index("--threads") + 1] == threads
+
+
+@pytest.mark.parametrize("bad", ["0", "-2", "two", "1.5"])
+def test_a_bad_dbt_thread_count_is_refused(monkeypatch, bad):
+    from fazhi_pipeline import settings
+
+    monkeypatch.setenv("FAZHI_DBT_THREADS", bad)
+    with pytest.raises(ValueError, match="FAZHI_DBT_THREADS"):
+        settings.dbt_threads()
 
 
 def test_pipeline_builds_skip_unit_tests():

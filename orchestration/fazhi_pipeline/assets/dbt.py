@@ -79,12 +79,12 @@ TRANSLATOR = FazhiDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_ass
 
 
 def dbt_build_args() -> list[str]:
-    """`dbt build` with one thread: DuckDB has one writer, and the profile may say otherwise.
+    """`dbt build` on settings.dbt_threads() threads (the profile's count is for dbt run by hand).
 
     Unit tests check the SQL logic, not the data, so they run in `make test`
     (tests/dbt) and not on every materialization (dbt's own advice for production).
     """
-    return ["build", "--threads", "1", "--exclude-resource-type", "unit_test"]
+    return ["build", "--threads", str(settings.dbt_threads()), "--exclude-resource-type", "unit_test"]
 
 
 # Invocation folders (target/fazhi_dbt-<run>-<id>/) kept for debugging; older ones are pruned.

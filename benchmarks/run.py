@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO / "orchestration"))
 from fazhi_parse import corpus  # noqa: E402
 from fazhi_parse.text import to_simplified  # noqa: E402
 
-STAGES = ("parse", "e2e", "incremental")
+STAGES = ("parse", "empty", "e2e", "incremental")
 T0 = time.perf_counter()
 
 
@@ -428,6 +428,10 @@ def table(res: dict) -> list[tuple[str, str, str, str]]:
                      f"{p['floor_reports_per_s']:,.0f} reports/s, {p['floor_mb_per_s']:.1f} MB/s", "", ""))
         rows.append(("parse time / floor time", f"{p['parse_to_floor_ratio']:.1f}x", "<= 5x",
                      verdict(p["parse_to_floor_ratio"] <= 5)))
+    z = res.get("empty")
+    if z:
+        rows.append(("fixed cost: a run over an empty folder (start-up, dbt build + tests on empty tables, publish)",
+                     f"{z['seconds']:.1f} s" + ("" if z["ok"] else " (run FAILED)"), "", ""))
     e = res.get("e2e")
     if e:
         rows.append((f"end to end, {e['reports']:,} reports (ingest, parse, dbt build + tests, publish)",
@@ -497,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
                 generate(folder, args.parse_n, args.seed)
             print(profile_parse(folder))
             return 0
-        if "e2e" in stages or "incremental" in stages:
+        if {"empty", "e2e", "incremental"} & set(stages):
             shutil.rmtree(OUT / "logs", ignore_errors=True)  # pipeline logs of this run only
             say("prepare: load the pipeline definitions once (dbt manifest is parsed here if stale, as `make manifest` does)")
             prepare_pipeline()
@@ -509,6 +513,15 @@ def main(argv: list[str] | None = None) -> int:
         if "parse" in stages:
             say(f"parse throughput over {args.parse_n:,} reports, {args.workers} workers, best of {args.repeat}")
             res["parse"] = bench_parse(_subset(folder, work, args.parse_n), args.workers, args.repeat)
+        if "empty" in stages:
+            # What every run pays before its first report: the floor under the end-to-end figures.
+            empty = work / "corpus_0"
+            empty.mkdir(exist_ok=True)
+            say("fixed cost: python -m fazhi_pipeline run over an empty reports folder")
+            prepare_dbt(empty, work / "empty")
+            r = run_pipeline("empty_0", empty, work / "empty")
+            res["empty"] = r
+            say(f"  empty: {r['seconds']:.1f}s ({stage_summary(r)})")
         if "e2e" in stages:
             sub = _subset(folder, work, args.e2e_n)
             say(f"end to end: {args.e2e_n:,} reports through python -m fazhi_pipeline run")
@@ -553,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {path.relative_to(REPO)}")
     # Misses are findings, not errors; a pipeline run that failed is an error.
-    runs = [res.get("e2e")] + [res.get("incremental", {}).get(k) for k in ("build", "rerun", "add_one")]
+    runs = [res.get("empty"), res.get("e2e")] + [res.get("incremental", {}).get(k) for k in ("build", "rerun", "add_one")]
     return 0 if all(r["ok"] for r in runs if r) else 1
 
 

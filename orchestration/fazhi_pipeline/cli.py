@@ -108,6 +108,9 @@ def run_all(verbose: bool = False) -> bool:
         )
     if not verbose:
         print(f"dbt output: {log_path}")
+    if any(e.event_type_value == "STEP_SKIPPED" and e.step_key.startswith("warehouse") for e in result.all_events):
+        print("warehouse up to date: nothing new since it was published, so dbt build and publish were skipped "
+              "(FAZHI_FORCE_BUILD=1 rebuilds anyway)")
     failed_checks = [
         e.event_specific_data
         for e in result.all_events

@@ -67,13 +67,21 @@ def choose_method(con: duckdb.DuckDBPyConnection, catalog: str, work_db: Path) -
     return "file_copy", f"work DB is {version}"
 
 
-def publish_database(work_db: Path, target: Path, exports: Path, export_schema: str = "marts") -> Published:
+def new_exports_version() -> str:
+    """A fresh name for an export set (<store>/<name>/<table>.parquet)."""
+    return f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+
+
+def publish_database(
+    work_db: Path, target: Path, exports: Path, export_schema: str = "marts", exports_version: str | None = None
+) -> Published:
     """Copy work_db to target and its `export_schema` tables to Parquet, each swapped in atomically.
 
     The copy's row counts are checked against the work DB's before the swap.
     The Parquet files are written from the work DB in the same session as the
     copy, so both hold the same data and no connection to the (possibly open
-    elsewhere) target path is needed.
+    elsewhere) target path is needed. `exports_version` names the new export
+    set (a caller can record it in the work DB first, see build_state).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target, exports, work_db)
@@ -103,7 +111,7 @@ def publish_database(work_db: Path, target: Path, exports: Path, export_schema: 
                     raise RuntimeError(f"publish copy of {schema}.{table} has {n_pub} rows, work DB {n_work}")
                 counts[f"{schema}.{table}"] = n_pub
             con.execute("DETACH fazhi_pub")
-            version = _write_exports(con, work, export_schema, exports)
+            version = _write_exports(con, work, export_schema, exports, exports_version or new_exports_version())
         finally:
             con.close()
         if method == "rewrite":
@@ -145,11 +153,11 @@ def _remove_stale_temporaries(target: Path, exports: Path, work_db: Path) -> Non
         path.unlink(missing_ok=True)
 
 
-def _write_exports(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, exports: Path) -> Path:
-    """<store>/<version>/<table>.parquet for every table of `schema`."""
+def _write_exports(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, exports: Path, name: str) -> Path:
+    """<store>/<name>/<table>.parquet for every table of `schema`."""
     store = exports.parent / ".exports"
     store.mkdir(parents=True, exist_ok=True)
-    version = store / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+    version = store / name
     version.mkdir()
     for sch, table in _tables(con, catalog):
         if sch == schema:

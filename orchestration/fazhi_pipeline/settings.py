@@ -90,6 +90,11 @@ def dbt_threads() -> int:
     return int(value)
 
 
+def force_build() -> bool:
+    """FAZHI_FORCE_BUILD=1: run dbt and publish even when the published warehouse is up to date."""
+    return os.environ.get("FAZHI_FORCE_BUILD", "").strip().lower() in ("1", "true", "yes")
+
+
 def dbt_env() -> dict[str, str]:
     """Environment for dbt so its profile resolves to exactly our work DB and memory limit."""
     return {

@@ -150,9 +150,15 @@ def test_published_file_opens_with_a_duckdb_1x_client(built, tmp_path):
     assert int(facts) == pipeline.query("SELECT count(*) FROM marts.fct_metric_values")[0][0]
 
 
+def _materialized(result, schema: str) -> list[str]:
+    return [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+            if e.asset_key.path[0] == schema]
+
+
 def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     pipeline, _ = built
     before = marts_snapshot(pipeline)
+    published_before = file_digest(pipeline.warehouse)
     result = pipeline.run()
     assert result.success, step_failures(result)
     files = materialization_metadata(result, ["raw", "report_files"])
@@ -163,6 +169,22 @@ def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     # Nothing was loaded since the offset checks last passed: nothing to re-check.
     sentences = check_metadata(result, "sentence_offsets_give_back_text")
     assert sentences["scope"].startswith("reports parsed since") and sentences["sentences"] == 0
+    # The published warehouse was built from these very inputs: dbt and publish are skipped, the file untouched.
+    assert _materialized(result, "marts") == [] and _materialized(result, "warehouse") == []
+    skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
+    assert "warehouse__published" in skipped
+    assert file_digest(pipeline.warehouse) == published_before
+
+
+def test_forced_build_runs_dbt_and_publishes_the_same_marts(built, monkeypatch):
+    pipeline, _ = built
+    before = marts_snapshot(pipeline)
+    monkeypatch.setenv("FAZHI_FORCE_BUILD", "1")
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    assert "marts/fct_metric_values" in _materialized(result, "marts")
+    assert _materialized(result, "warehouse") == ["warehouse/published"]
+    assert marts_snapshot(pipeline) == before
 
 
 def test_first_build_checks_every_reports_offsets(built):

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from fazhi_pipeline import publish, settings
+from fazhi_pipeline import build_state, publish, settings
 from fazhi_pipeline.assets.dbt import marts_keys
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
@@ -24,7 +24,13 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
 )
 def published(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     target = settings.warehouse()
-    done = publish.publish_database(duckdb.db_path(), target, settings.exports_dir())
+    # What this warehouse is built from travels inside it: the next run with
+    # the same inputs skips dbt and publish (assets/dbt.py, up_to_date).
+    version = publish.new_exports_version()
+    with duckdb.connect() as con:
+        fingerprint = build_state.inputs_fingerprint(con, settings.DBT_PROJECT_DIR)
+        build_state.record(con, fingerprint, context.run.run_id, version)
+    done = publish.publish_database(duckdb.db_path(), target, settings.exports_dir(), exports_version=version)
     counts = done.counts
     exports = sorted(p.name for p in settings.exports_dir().glob("*.parquet"))
     context.log.info("published %s (%d tables, %s: %s), %d Parquet exports",

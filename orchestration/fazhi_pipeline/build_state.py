@@ -1,0 +1,113 @@
+"""What a published warehouse was built from, so a run with nothing new can skip dbt and publish.
+
+The fingerprint covers everything `dbt build` reads: the dbt project's files
+(models, macros, seeds, tests, dbt_project.yml), and the state of every
+source table (the ingest decisions per file, which reports were parsed by
+which parser version and when, row counts, the division list). The publish
+step stores it in the published file (staging.warehouse_build), so it
+describes exactly the warehouse readers have: a failed dbt build or publish
+leaves the old fingerprint there, and the next run builds again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import duckdb
+
+# Bumped when what the fingerprint covers, or how the warehouse is built from
+# the same inputs (e.g. the publish format), changes.
+SCHEME = "1"
+TABLE = "warehouse_build"  # in schema staging
+_PROJECT_DIRS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+_PROJECT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml")
+
+def _rows_digest(table: str, row_sql: str, order_by: str) -> str:
+    """SQL for (row count, md5 of the rows rendered as text in a fixed order); NULLs render as NULL."""
+    return (f"SELECT count(*), md5(coalesce(string_agg(CAST({row_sql} AS VARCHAR), chr(10) ORDER BY {order_by}), '')) "
+            f"FROM {table}")
+
+
+# One digest per source table, each over rows in a fixed order. Staging rows
+# are a function of (report text, parser version), and parse_log's newest
+# parsed_at moves whenever anything is re-parsed; the counts catch rows
+# written by any other means.
+_SOURCE_DIGESTS = {
+    "raw.report_files": _rows_digest(
+        "raw.report_files",
+        "row(source_file, sha256, status, reason, duplicate_of, report_id, encoding, media_type, size_bytes, "
+        "modified_at, ingested_at)",  # not the texts: the sha256 stands for them
+        "source_file",
+    ),
+    "raw.divisions": _rows_digest("raw.divisions AS d", "d", "region_code"),
+    "staging.documents": _rows_digest("staging.documents", "row(report_id, parser_version)", "report_id, parser_version"),
+    "staging.sentences": "SELECT count(*), '' FROM staging.sentences",
+    "staging.mentions": "SELECT count(*), '' FROM staging.mentions",
+    "staging.facts": "SELECT count(*), '' FROM staging.facts",
+    "staging.parse_log": "SELECT count(*), coalesce(cast(max(parsed_at) AS VARCHAR), '') FROM staging.parse_log",
+}
+
+
+def project_digest(project_dir: Path) -> str:
+    """sha256 over the dbt project's files, paths included."""
+    h = hashlib.sha256()
+    root = Path(project_dir)
+    paths = [p for d in _PROJECT_DIRS for p in (root / d).rglob("*") if p.is_file()]
+    paths += [root / name for name in _PROJECT_FILES if (root / name).is_file()]
+    for path in sorted(paths):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def inputs_fingerprint(con: duckdb.DuckDBPyConnection, project_dir: Path) -> str | None:
+    """Fingerprint of what dbt would build from, or None when a source table is missing."""
+    h = hashlib.sha256(f"scheme {SCHEME}\nproject {project_digest(project_dir)}\n".encode())
+    for table, sql in _SOURCE_DIGESTS.items():
+        try:
+            n, digest = con.execute(sql).fetchone()
+        except duckdb.CatalogException:
+            return None
+        h.update(f"{table} {n} {digest}\n".encode())
+    return h.hexdigest()
+
+
+def record(con: duckdb.DuckDBPyConnection, fingerprint: str | None, run_id: str, exports_version: str) -> None:
+    """Store the fingerprint in the work DB, to travel with the copy that is published.
+
+    `exports_version` is the export set this publish writes: the exports link
+    is swapped after the warehouse, so a publish killed between the two leaves
+    a warehouse whose recorded set is not the one linked.
+    """
+    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
+    con.execute(
+        f"CREATE OR REPLACE TABLE staging.{TABLE} "
+        "(fingerprint VARCHAR, exports_version VARCHAR, run_id VARCHAR, built_at TIMESTAMPTZ)"
+    )
+    con.execute(f"INSERT INTO staging.{TABLE} VALUES (?, ?, ?, now())", [fingerprint, exports_version, run_id])
+
+
+def published_state(warehouse: Path) -> tuple[str, str] | None:
+    """(fingerprint, exports_version) stored in the published warehouse; None when absent or unreadable."""
+    if not warehouse.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return None  # e.g. held read-write by someone: build rather than guess
+    try:
+        row = con.execute(f"SELECT fingerprint, exports_version FROM staging.{TABLE}").fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return (row[0], row[1]) if row and row[0] and row[1] else None
+
+
+def up_to_date(current: str | None, warehouse: Path, exports: Path) -> bool:
+    """True when the published warehouse, and the export set linked beside it, were built from `current`."""
+    state = published_state(warehouse)
+    if current is None or state is None or not exports.is_symlink():
+        return False
+    fingerprint, version = state
+    return fingerprint == current and Path(os.readlink(exports)).name == version

@@ -253,12 +253,27 @@ def classify_sentence(
     `carry` holds the previous sentence's chain; it is read when this sentence
     opens with 其中 and updated for the next one.
     """
+    out = classify_figures(simplified, start, end, figures, report_year, carry)
+    return [Classified(figure=f, clause_start=f.start) for f in figures] if out is None else out
+
+
+def classify_figures(
+    simplified: str,
+    start: int,
+    end: int,
+    figures: list[Figure],
+    report_year: int | None = None,
+    carry: ChainState | None = None,
+) -> list[Classified] | None:
+    """classify_sentence, but None when the sentence can classify none of its
+    figures (no topic word, no 其中 to continue): most sentences with figures,
+    whose mentions the caller builds without a Classified each."""
     rs = rules()
     opens_with_parts = carry is not None and _OPENS_WITH_PARTS.match(simplified, start) is not None
     if not rs.any_topic.search(simplified, start, end) and not (opens_with_parts and carry.last_fact):
         if carry is not None:
             carry.topic = carry.last_fact = carry.last_level = None
-        return [Classified(figure=f, clause_start=f.start) for f in figures]
+        return None
     out: list[Classified] = []
     topic: str | None = None
     pos = start
@@ -283,9 +298,10 @@ def classify_sentence(
         clause = lead[clause_rel:]
         c.clause_start = pos + clause_rel
         # Topic: words before the clause update the running topic, then the clause's own.
-        ev = _last_topic_event(rs, lead[:clause_rel])
-        if ev is not False:
-            topic = ev
+        if clause_rel:
+            ev = _last_topic_event(rs, lead[:clause_rel])
+            if ev is not False:
+                topic = ev
         own, several_topics = _topic_events(rs, clause)
         inherited = own is False
         if not inherited:
@@ -365,11 +381,12 @@ def classify_sentence(
 
 def _attach_basis(items: list[Classified]) -> None:
     """A stated rate's numerator and denominator, when two counts in its sentence give it."""
+    rates = [c for c in items if c.metric_code and c.figure.unit_kind == "percent" and c.measure_kind == "level"]
+    if not rates:
+        return  # most sentences state no rate
     counts = [c for c in items if c.metric_code and c.figure.unit_kind == "count" and c.parent is None
               and c.measure_kind == "level" and c.figure.comparator == "="]
-    for c in items:
-        if not c.metric_code or c.figure.unit_kind != "percent" or c.measure_kind != "level":
-            continue
+    for c in rates:
         domain = c.metric_code.split(".")[0]
         same = [x for x in counts if x.metric_code.split(".")[0] == domain]
         for num in same:

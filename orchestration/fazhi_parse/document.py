@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fazhi_parse.classify import ChainState, classify_sentence
+from fazhi_parse.classify import ChainState, classify_figures
 from fazhi_parse.numbers import Figure, find_figures
 from fazhi_parse.schema import FACTS, MENTIONS, PARSER_VERSION
 from fazhi_parse.sections import sentence_columns
@@ -121,7 +121,15 @@ def body_rows(report_id: str, text: str, simplified: str | None = None, report_y
             chain = ChainState()  # a 其中 only continues the sentence right before it
         last = k
         start, end = starts[k], ends[k]
-        for c in classify_sentence(simplified, start, end, figures, report_year, chain):
+        classified = classify_figures(simplified, start, end, figures, report_year, chain)
+        if classified is None:  # mentions only
+            for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
+                mentions.append((
+                    report_id, len(mentions), k, f_start + 1, f_end - f_start, text[f_start:f_end],
+                    text[num_start:num_end], value, unit, unit_kind, comparator, False, None, None,
+                ))
+            continue
+        for c in classified:
             f = c.figure
             mention_no = len(mentions)
             mention_of[id(c)] = mention_no

@@ -8,7 +8,7 @@ over a whole sentence it would turn 七五普法 into 75.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import cn2an
@@ -33,9 +33,16 @@ _NUMBER_PLAIN = rf"{_ARABIC}|{_CN_NUMERAL}"
 # same text with the same preferences, and a pattern that opens with a
 # character class lets `re` jump between candidate characters in C instead of
 # starting a match attempt at every character (14% off the scan). Tests check
-# it against _NUMBER_PLAIN.
+# it against _NUMBER_PLAIN (FIGURE_RE with either matches the same).
+_UNIT_FIRST = "".join(sorted(set("%‰个百成万亿") | {u[0] for u in _COUNT_UNITS}))
+# After the number's first character, everything up to the unit is number
+# characters, 余/多 or a space, and the unit opens with one of _UNIT_FIRST. The
+# look-ahead checks that cheaply, so the many digits that end in no unit (2022年,
+# 第3) fail there instead of after trying each number form and its
+# backtracking (a third off the scan). It only rejects what cannot match.
+_UNIT_AHEAD = rf"(?=[\d{_CN_DIGITS},.点 ]*?[{re.escape(_UNIT_FIRST)}余多\xa0])"
 _NUMBER = (
-    rf"[\d{_CN_DIGITS}](?:"
+    rf"[\d{_CN_DIGITS}]{_UNIT_AHEAD}(?:"
     r"(?<=\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d{0,2}(?: \d{3})+(?!\d)|\d*(?:\.\d+)?)"
     rf"|(?<=[{_CN_DIGITS}])[{_CN_DIGITS}]*{_CN_DECIMALS})"
 )
@@ -47,7 +54,6 @@ _PREFIX_CMP = {
 }
 _PREFIX_RE = "|".join(sorted((k for k in _PREFIX_CMP), key=len, reverse=True))
 
-_UNIT_FIRST = "".join(sorted(set("%‰个百成万亿") | {u[0] for u in _COUNT_UNITS}))
 # The lookahead before the unit fails fast on the many 一/二 that are words.
 FIGURE_RE = re.compile(
     rf"(?P<num>{_NUMBER})"
@@ -86,10 +92,6 @@ def chinese_to_number(numeral: str) -> float | None:
         return None
 
 
-def _arabic_value(text: str) -> float:
-    return float(text.replace(",", "").replace(" ", ""))
-
-
 # Units of other kinds than count (every other unit counts something).
 _UNIT_KINDS = {"%": "percent", "‰": "percent", "成": "percent", "个百分点": "points", "百分点": "points",
                "元": "money", "万元": "money", "亿元": "money"}
@@ -99,7 +101,9 @@ _UNIT_KINDS = {"%": "percent", "‰": "percent", "成": "percent", "个百分点
 # numbers (〔2020〕1号 handled by units), list markers, version strings.
 _ORDINAL_BEFORE = re.compile(r"(?:第|编号|序号|No\.?|NO\.?|〔|\[|【)$")
 # Matched at the unit's end, with the text cut three characters on (no slice per figure).
-_IDIOM_AFTER = re.compile(r"体|站|线|网|窗|号|码|票|把手|批次|揽子|级|流程|次性|件事|个人|条龙|项目")
+_IDIOMS = ("体", "站", "线", "网", "窗", "号", "码", "票", "把手", "批次", "揽子", "级", "流程", "次性", "件事", "个人", "条龙", "项目")
+_IDIOM_AFTER = re.compile("|".join(_IDIOMS))
+_IDIOM_FIRST = frozenset(w[0] for w in _IDIOMS)  # the character after the unit must be one of these
 
 
 # Last characters the look-behind patterns above can end with. `$` also
@@ -109,6 +113,9 @@ _IDIOM_AFTER = re.compile(r"体|站|线|网|窗|号|码|票|把手|批次|揽子
 _PREFIX_LAST = frozenset(k[-1] for k in _PREFIX_CMP) | {"\n"}
 _ORDINAL_LAST = frozenset("第号oO.〔[【\n")  # keep in step with _ORDINAL_BEFORE
 _AFTER_DUO = re.compile(r"[,，。;；、)）]|$")
+_IDIOM_UNITS = frozenset("个件条次")
+# Builds a Figure without the Python-level __new__ (a frame per figure).
+_figure = partial(tuple.__new__, Figure)
 
 
 def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figure]:
@@ -117,63 +124,72 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
     out: list[Figure] = []
     for m in FIGURE_RE.finditer(text, start, end):
         num, mult1, approx1, mult2, unit, approx2 = m.groups()  # FIGURE_RE's groups, in order
-        ns, ne = m.span(1)
+        ns = m.start()  # the number opens the match
+        prev = text[ns - 1] if ns else ""
         # Part of a longer digit run or decimal (phone numbers, 12345 热线, 2.0版).
-        if ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] == "."):
+        if prev.isdigit() or prev == ".":
             continue
-        pm = _PREFIX_BEFORE.search(text, max(start, ns - 3), ns) if ns > start and text[ns - 1] in _PREFIX_LAST else None
-        prefix = pm.group(0) if pm else None
-        fig_start = pm.start() if pm else ns
+        prefix = None
+        fig_start = ns
+        if ns > start and prev in _PREFIX_LAST:
+            pm = _PREFIX_BEFORE.search(text, max(start, ns - 3), ns)
+            if pm:
+                prefix, fig_start = pm.group(), pm.start()
         if fig_start > 0 and text[fig_start - 1] in _ORDINAL_LAST and _ORDINAL_BEFORE.search(
             text[max(0, fig_start - 3):fig_start]
         ):
             continue
-        is_cn = not num[0].isdigit()
-        if is_cn:
+        if num[0].isdigit():
+            value = float(num.replace(",", "").replace(" ", ""))
+        else:
             if num in ("一", "两", "〇", "零"):
                 continue  # 一件事, 两个清单: idioms far more often than figures
             if set(num) <= {"万", "亿", "千", "百"} and not (prefix and len(num) == 1):
                 continue  # 逾千件 is a figure; 千家万户 is not
             # A Chinese numeral glued to a preceding CJK char is usually a word (统一, 唯一).
-            if ns > 0 and text[ns - 1] in _CN_DIGITS:
+            if prev and prev in _CN_DIGITS:
                 continue
             value = chinese_to_number(("一" + num if num in "百千万亿" else num).replace("点", "."))
             if value is None:
                 continue
-        else:
-            value = _arabic_value(num)
         unit_end = m.end(5)
-        if unit in ("个", "件", "条", "次") and _IDIOM_AFTER.match(text, unit_end, unit_end + 3):
+        if (
+            unit in _IDIOM_UNITS
+            and text[unit_end:unit_end + 1] in _IDIOM_FIRST
+            and _IDIOM_AFTER.match(text, unit_end, unit_end + 3)
+        ):
             continue
         mult = 1.0
         if mult1:
             mult *= _MULT[mult1]
         if mult2:
             mult *= _MULT[mult2]
-        if unit in ("万元",):
+        if unit == "万元":
             mult *= 1e4
         elif unit == "亿元":
             mult *= 1e8
-        if unit == "成":
+        elif unit == "成":
             if mult != 1.0 or value > 10:
                 continue
             value *= 10
-        if unit == "‰":
+        elif unit == "‰":
             value /= 10
         comparator = "="
         if prefix:
             comparator = _PREFIX_CMP[prefix] or "="
         if approx1:
             comparator = ">="
-        suffix = approx2
-        if suffix:
+        fig_end = unit_end
+        if approx2:
             # 多 after a unit starts a new word (个多月 is rare in reports; 件多 never).
-            if suffix == "多" and not _AFTER_DUO.match(text[m.end():m.end() + 1]):
-                suffix = None
-            else:
-                comparator = _SUFFIX_CMP[suffix]
-        fig_end = m.end() if suffix else unit_end
-        # Positional: keyword arguments cost a third more per figure.
-        kind = _UNIT_KINDS.get(unit, "count")
-        out.append(Figure(fig_start, fig_end, ns, ne, num, round(value * mult, 6), unit, kind, comparator))
+            if approx2 != "多" or _AFTER_DUO.match(text[m.end():m.end() + 1]):
+                comparator = _SUFFIX_CMP[approx2]
+                fig_end = m.end()
+        value *= mult
+        if not value.is_integer():  # round() formats the float in decimal: 1 µs, and a no-op on whole numbers
+            value = round(value, 6)
+        out.append(_figure((
+            fig_start, fig_end, ns, ns + len(num), num, value, unit,
+            _UNIT_KINDS.get(unit, "count"), comparator,
+        )))
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 from fazhi_parse.text import is_chrome_line
 
@@ -82,7 +83,9 @@ _INLINE_FIRST = frozenset(_CN) | {"其"}
 
 
 # A sentence: text up to and including its end marks, never across a line break.
-_SENTENCE = re.compile(r"[^\S\n]*([^。！？!?；;\n]*[^。！？!?；;\s][^。！？!?；;\n]*[。！？!?；;]*|[。！？!?；;]+)")
+# It opens at a visible character: text up to the next end mark or line end
+# and the end marks, or end marks alone.
+_SENTENCE = re.compile(r"([^。！？!?；;\s][^。！？!?；;\n]*[。！？!?；;]*|[。！？!?；;]+)")
 
 
 def split_sentences(simplified: str) -> list[Sentence]:
@@ -100,12 +103,14 @@ def sentence_columns(simplified: str) -> SentenceColumns:
     Line by line: a sentence never crosses a line break, web chrome is decided
     per line, and a numbered heading (一、, (二), 3.) only opens a line.
     """
-    starts: list[int] = []
-    ends: list[int] = []
-    paths: list[str] = []
-    titles: list[str] = []
-    kinds: list[str] = []
-    chrome: list[bool] = []
+    # One split of the whole text into gap, sentence, gap, ..., gap (no
+    # sentence crosses a line end): the running sum of the piece lengths gives
+    # every boundary without a match object per sentence.
+    pieces = _SENTENCE.split(simplified)
+    if len(pieces) == 1:
+        return SentenceColumns([], [], [], [], [], [])
+    bounds = list(accumulate(map(len, pieces)))
+    starts, ends = bounds[0:-1:2], bounds[1::2]
     path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
     path_str, title, kind = "", "", "body"
 
@@ -123,39 +128,37 @@ def sentence_columns(simplified: str) -> SentenceColumns:
         path_str = "/".join([p[1] for p in path])
         title, kind = path[-1][2], k
 
-    line_from = 0
-    for line in simplified.split("\n"):
-        line_to = line_from + len(line)
-        # No match crosses a line end, so matching within the line finds the same sentences.
-        spans = [m.span(1) for m in _SENTENCE.finditer(simplified, line_from, line_to)]
-        line_from = line_to + 1
-        if not spans:
-            continue
-        line_chrome = is_chrome_line(line)
-        paragraph_kind = None
-        first = True
-        for start, end in spans:
+    # (section path, title, kind, is_chrome) per sentence: a tuple made when
+    # a line or heading changes it, not four appends per sentence.
+    sections: list[tuple[str, str, str, bool]] = []
+    section = ("", "", "body", False)
+    line_end = -1  # where the line of the last sentence ends
+    line_chrome = False
+    paragraph_kind = None
+    for start, end in zip(starts, ends):
+        if start > line_end:
+            # The first sentence of a line starts where the line does (leading spaces aside).
+            line_end = simplified.find("\n", end)
+            if line_end < 0:
+                line_end = len(simplified)
+            line_chrome = is_chrome_line(simplified[simplified.rfind("\n", 0, start) + 1 : line_end])
+            paragraph_kind = None
             if not line_chrome:
-                # The first sentence of a line starts where the line does (leading spaces aside).
-                if first:
-                    if simplified[start] in _HEAD_FIRST:
-                        body = simplified[start:end]
-                        head = _heading(body)
-                        if head:
-                            enter(*head, body)
-                    # On the slice: `^` does not match at an offset into the whole text.
-                    if _PLAN_PARAGRAPH.match(simplified[start:end]):
-                        paragraph_kind = "plans"
-                elif simplified[start] in _INLINE_FIRST:
+                if simplified[start] in _HEAD_FIRST:
                     body = simplified[start:end]
-                    m = _INLINE_HEADING.match(body)
-                    if m:
-                        enter(*_label(4, m), body)
-            first = False
-            starts.append(start)
-            ends.append(end)
-            paths.append(path_str)
-            titles.append(title)
-            kinds.append(paragraph_kind or kind)
-            chrome.append(line_chrome)
-    return SentenceColumns(starts, ends, paths, titles, kinds, chrome)
+                    head = _heading(body)
+                    if head:
+                        enter(*head, body)
+                # On the slice: `^` does not match at an offset into the whole text.
+                if _PLAN_PARAGRAPH.match(simplified[start:end]):
+                    paragraph_kind = "plans"
+            section = (path_str, title, paragraph_kind or kind, line_chrome)
+        elif not line_chrome and simplified[start] in _INLINE_FIRST:
+            body = simplified[start:end]
+            m = _INLINE_HEADING.match(body)
+            if m:
+                enter(*_label(4, m), body)
+                section = (path_str, title, paragraph_kind or kind, False)
+        sections.append(section)
+    paths, titles, kinds, chrome = zip(*sections)
+    return SentenceColumns(starts, ends, list(paths), list(titles), list(kinds), list(chrome))

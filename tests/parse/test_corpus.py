@@ -1,6 +1,9 @@
 """Frames from parse_reports: schema, and the row shapes the parser gathers them from."""
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from fazhi_parse import corpus, schema
 from fazhi_parse.document import _by_sentence, body_rows, parse_body
 from fazhi_parse.numbers import Figure
@@ -67,3 +70,44 @@ def test_pooled_parse_orders_rows_by_report_as_a_single_batch_would():
         assert sorted(sentences) == sorted(_ids_and_sentences(single)[1])
         for name in corpus.FRAMES:
             assert pooled[name].height == single[name].height
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(1, 6)), max_size=6),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(1, 4)), max_size=6),
+)
+def test_each_figure_goes_to_the_one_sentence_holding_it_whole(gaps_and_sentences, gaps_and_figures):
+    def spans(pairs):
+        out, pos = [], 0
+        for gap, length in pairs:
+            out.append((pos + gap, pos + gap + length))
+            pos += gap + length
+        return out
+
+    sentences = spans(gaps_and_sentences)
+    figures = [_fig(a, b) for a, b in spans(gaps_and_figures)]
+    expected: dict[int, list[Figure]] = {}
+    for f in figures:
+        for k, (a, b) in enumerate(sentences):
+            if a <= f.start and f.end <= b:
+                expected.setdefault(k, []).append(f)
+    starts, ends = [a for a, _ in sentences], [b for _, b in sentences]
+    assert _by_sentence(figures, starts, ends) == sorted(expected.items())
+
+
+def test_a_batch_leaves_the_collector_as_it_found_it_and_makes_no_cycles():
+    """_parse_batch pauses the cyclic collector, which is only safe while parsing makes no reference cycles."""
+    import gc
+
+    corpus._parse_batch([("r", TEXT)])
+    gc.collect()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        corpus._parse_batch([("r", TEXT), ("s", TEXT.replace("57", "58"))])
+        assert not gc.isenabled()
+        assert gc.collect() == 0  # nothing unreachable: the parse freed all it made
+    finally:
+        gc.enable()
+    corpus._parse_batch([("r", TEXT)])
+    assert gc.isenabled()

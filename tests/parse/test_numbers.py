@@ -154,7 +154,7 @@ def test_factored_number_pattern_matches_as_the_plain_one(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="0123456789,. 点零〇一二两三四五六七八九十百千万亿余多件个人%成元第年x", max_size=30))
+@given(st.text(alphabet="0123456789,. \xa0点零〇一二两三四五六七八九十百千万亿余多件个人%成元第年x", max_size=30))
 def test_factored_number_pattern_matches_as_the_plain_one_on_any_text(text):
     from fazhi_parse.numbers import FIGURE_RE
 
@@ -172,3 +172,12 @@ def test_factored_number_pattern_matches_as_the_plain_one_on_any_text(text):
 )
 def test_idioms_after_the_unit_anywhere_in_the_text(text, figures):
     assert [text[f.start:f.end] for f in find_figures(text)] == figures
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("占比12.3456789%", 12.345679), ("1.2345678万件", 12345.678), ("0.1万件", 1000.0), ("3.5亿元", 350000000.0)],
+)
+def test_values_are_rounded_to_six_decimals_and_whole_ones_kept(text, value):
+    (fig,) = find_figures(text)
+    assert fig.value == value == round(fig.value, 6)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fazhi_parse.document import parse_body
 from fazhi_parse.text import to_simplified
@@ -55,3 +57,21 @@ def test_web_chrome_is_kept_but_not_parsed():
     assert chrome == ["长者浏览模式", "字体:[ 大 中 小 ]", "发布时间:2020-01-06 索引号:123/2020-882", "关闭窗口"]
     assert [m["figure_text"] for m in mentions] == ["57件"]
     assert [f["metric_code"] for f in facts] == ["admin_review.accepted"]
+
+
+
+@given(st.text(alphabet="ａＢ１，。：（）！\u3000\uff5e\uff01\uff5f\uffe5\u4eff\u00ff漢字a ,\U0001f600", max_size=30))
+def test_width_folding_is_the_fold_table_applied_to_every_character(text):
+    from fazhi_parse import text as text_mod
+
+    converted = text_mod._t2s().convert(text)
+    if len(converted) == len(text):  # else the per-character fallback runs, tested above
+        assert to_simplified(text)[0] == converted.translate(text_mod._FOLD_TABLE)
+
+
+def test_the_full_width_prefilter_passes_every_character_folding_changes():
+    from fazhi_parse.text import _FULL_WIDTH, _may_hold_full_width
+
+    chars = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    assert all(_may_hold_full_width(ch) for ch in chars if _FULL_WIDTH.match(ch))
+    assert not any(_may_hold_full_width(f"漢{ch}字") for ch in "a,。漢\u4eff\u00ff\U0001f600")

@@ -72,3 +72,13 @@ def test_inline_heading_pattern_alone_gives_what_heading_gives(text):
     head = _heading(text)
     m = _INLINE_HEADING.match(text)
     assert (head if head and head[0] == 4 else None) == (_label(4, m) if m else None)
+
+
+@given(st.text(alphabet="。！？!?；; \t\u3000\r\n一二ab其中是、", max_size=40))
+def test_sentences_are_runs_up_to_their_end_marks_within_a_line(text):
+    """Sentence spans as the plain definition gives them: from the first visible character,
+    text up to the next end mark or line end, and the end marks that follow (or end marks alone)."""
+    import re
+
+    plain = re.compile(r"[^\S\n]*([^。！？!?；;\n]*[^。！？!?；;\s][^。！？!?；;\n]*[。！？!?；;]*|[。！？!?；;]+)")
+    assert [(s.start, s.end) for s in split_sentences(text)] == [m.span(1) for m in plain.finditer(text)]

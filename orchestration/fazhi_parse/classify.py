@@ -238,25 +238,6 @@ class ChainState:
 _OPENS_WITH_PARTS = re.compile(r"\s*其中")
 
 
-def classify_sentence(
-    simplified: str,
-    start: int,
-    end: int,
-    figures: list[Figure],
-    report_year: int | None = None,
-    carry: ChainState | None = None,
-) -> list[Classified]:
-    """One Classified per figure of the sentence text[start:end], in order.
-
-    With `report_year`, a figure whose sentence dates it to another year
-    (2023年为98件 in a 2024 report, 2019年以来累计…) is not a fact of the report.
-    `carry` holds the previous sentence's chain; it is read when this sentence
-    opens with 其中 and updated for the next one.
-    """
-    out = classify_figures(simplified, start, end, figures, report_year, carry)
-    return [Classified(figure=f, clause_start=f.start) for f in figures] if out is None else out
-
-
 def classify_figures(
     simplified: str,
     start: int,
@@ -265,9 +246,16 @@ def classify_figures(
     report_year: int | None = None,
     carry: ChainState | None = None,
 ) -> list[Classified] | None:
-    """classify_sentence, but None when the sentence can classify none of its
-    figures (no topic word, no 其中 to continue): most sentences with figures,
-    whose mentions the caller builds without a Classified each."""
+    """One Classified per figure of the sentence text[start:end], in order; None
+    when the sentence can classify none of them (no topic word, no 其中 to
+    continue): most sentences with figures, whose mentions the caller builds
+    without a Classified each.
+
+    With `report_year`, a figure whose sentence dates it to another year
+    (2023年为98件 in a 2024 report, 2019年以来累计…) is not a fact of the report.
+    `carry` holds the previous sentence's chain; it is read when this sentence
+    opens with 其中 and updated for the next one.
+    """
     rs = rules()
     opens_with_parts = carry is not None and _OPENS_WITH_PARTS.match(simplified, start) is not None
     if not rs.any_topic.search(simplified, start, end) and not (opens_with_parts and carry.last_fact):

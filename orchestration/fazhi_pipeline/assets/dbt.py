@@ -152,7 +152,7 @@ class FazhiDbtCliResource(DbtCliResource):
     name="fazhi_dbt",
 )
 def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: WorkDuckDB):
-    if up_to_date(duckdb) and not settings.force_build():
+    if not settings.force_build() and up_to_date(duckdb):
         # No outputs: Dagster skips publish, which waits on the marts.
         context.log.info(
             "dbt build skipped: the published warehouse was built from these very inputs "

@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 from fazhi_parse.numbers import Figure
+from fazhi_parse.periods import FULL_YEAR, Period, opening_period, period_at, period_events, settle
 
 _HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
 # Greedy: its match ends right after the last hard delimiter (one C-level scan, no match objects per delimiter).
@@ -42,17 +43,14 @@ _CHANGE = re.compile(
 _CHANGE_LAST = frozenset(w[-1] for w in _DIRECTIONS) | {"了"}
 _BASELINE = re.compile(r"上年|去年|上一年|同期|由$|从$|比$|较$")
 _TARGET = re.compile(r"力争|争取|目标|确保|预计|计划|拟|要求|不低于|不少于|不高于|控制在")
-_MULTI_YEAR = re.compile(r"近[两二三四五六七八九十\d]年|[两二三四五六七八九十\d]年来|[两二三四五六七八九十\d]年间|十[三四五]五|历年")
 _PARTS_WORD = "其中"
-# A year: four digits before 年 with no digit before them. The look-behind sits
-# after 19/20 (three back: the two known digits and the one before) so the scan
-# can jump between 1s and 2s instead of testing a look-behind at every character.
-_YEAR = re.compile(r"((?:19|20)(?<!\d\d\d)\d\d)(?=年)")
 # What a figure counts, printed right after it: 1200名专兼职人民调解员, 86件行政复议案件.
 _TRAILING = re.compile(
     r"(?:各类|各级)?(?P<noun>(?:专兼职|专职|兼职)?(?:人民)?调解员|(?:人民)?调解(?:组织|委员会)|调委会|"
     r"(?:行政)?复议(?:案件|申请)|行政(?:诉讼|应诉)案件|法律援助案件|(?:矛盾)?纠纷)"
 )
+# Metrics that count what exists (a stock) rather than what happened in the period (a flow).
+STOCK_METRICS = frozenset({"mediation.organizations", "mediation.mediators"})
 _UP = {"上升", "增长", "增加", "提高", "提升", "上涨"}
 
 
@@ -129,6 +127,7 @@ class Classified:
     rule: str | None = None
     clause_start: int = 0
     basis: tuple[float, float] | None = field(default=None)
+    period: Period = FULL_YEAR
 
 
 def _last_topic_event(rs: Rules, text: str) -> str | None | bool:
@@ -245,6 +244,7 @@ def classify_figures(
     figures: list[Figure],
     report_year: int | None = None,
     carry: ChainState | None = None,
+    annual_report: bool = False,
 ) -> list[Classified] | None:
     """One Classified per figure of the sentence text[start:end], in order; None
     when the sentence can classify none of them (no topic word, no 其中 to
@@ -254,7 +254,8 @@ def classify_figures(
     With `report_year`, a figure whose sentence dates it to another year
     (2023年为98件 in a 2024 report, 2019年以来累计…) is not a fact of the report.
     `carry` holds the previous sentence's chain; it is read when this sentence
-    opens with 其中 and updated for the next one.
+    opens with 其中 and updated for the next one. `annual_report`: the text is a
+    year's review written at its end, so 今年以来 means the whole year.
     """
     rs = rules()
     opens_with_parts = carry is not None and _OPENS_WITH_PARTS.match(simplified, start) is not None
@@ -265,12 +266,8 @@ def classify_figures(
     out: list[Classified] = []
     topic: str | None = None
     pos = start
-    # Dates rule figures out only when the sentence holds one at all: most do
-    # not, so the per-figure rescans from the sentence start are skipped. Cutting
-    # the text at a figure can only lose matches, never add one (neither pattern
-    # has $, \b or a negative look-ahead).
-    multi_year = _MULTI_YEAR.search(simplified, start, end) is not None
-    dated = report_year is not None and _YEAR.search(simplified, start, end) is not None
+    periods = period_events(simplified, start, end, report_year)
+    paragraph_period = opening_period(simplified, start, report_year)
     last_fact: Classified | None = None  # the latest total (a possible parent)
     last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
     parts_from: int | None = None  # text position where a 其中 scope starts
@@ -300,14 +297,9 @@ def classify_figures(
         pos = fig.end
         if fig.unit_kind == "money" or "分别" in clause:
             continue
-        if (multi_year and _MULTI_YEAR.search(simplified, start, fig.start)) or _TARGET.search(clause):
+        if _TARGET.search(clause):
             continue
-        if dated:
-            ym = None
-            for ym in _YEAR.finditer(simplified, start, fig.start):
-                pass
-            if ym is not None and int(ym.group(1)) != report_year:
-                continue
+        c.period = period_at(periods, fig.start, paragraph_period)
         # Year-on-year change of the figure before it.
         ch = _CHANGE.search(clause) if _may_end_a_change(clause) else None
         if ch:
@@ -361,6 +353,8 @@ def classify_figures(
             last_level = c
             if fig.unit_kind == "count":  # only counts have parts
                 last_fact = c
+    for c in out:
+        c.period = settle(c.period, annual_report, c.metric_code in STOCK_METRICS)
     _attach_basis(out)
     if carry is not None:
         carry.topic, carry.last_fact, carry.last_level = topic, last_fact, last_level

@@ -7,7 +7,7 @@ from fazhi_parse.classify import ChainState, classify_figures
 from fazhi_parse.numbers import Figure, find_figures
 from fazhi_parse.schema import FACTS, MENTIONS, PARSER_VERSION
 from fazhi_parse.sections import sentence_columns
-from fazhi_parse.text import to_simplified
+from fazhi_parse.text import strip_ruby, to_simplified
 
 
 @dataclass(slots=True)
@@ -54,7 +54,8 @@ def parse_rows(report_id: str, text: str) -> tuple[dict, BodyRows]:
         "t2s_length_preserved": preserved,
         **_metadata(text, simplified),
     }
-    return document, body_rows(report_id, text, simplified, document.get("report_year"))
+    annual = document.get("kind") == "rule_of_law_report"
+    return document, body_rows(report_id, text, simplified, document.get("report_year"), annual)
 
 
 def parse_document(report_id: str, text: str) -> ParsedDocument:
@@ -63,10 +64,11 @@ def parse_document(report_id: str, text: str) -> ParsedDocument:
 
 
 def parse_body(
-    report_id: str, text: str, simplified: str | None = None, report_year: int | None = None
+    report_id: str, text: str, simplified: str | None = None, report_year: int | None = None,
+    annual_report: bool = False,
 ) -> tuple[list, list, list]:
     """Sentence, mention and fact rows (dicts) of one text (no document metadata)."""
-    return body_rows(report_id, text, simplified, report_year).as_dicts()
+    return body_rows(report_id, text, simplified, report_year, annual_report).as_dicts()
 
 
 def _by_sentence(figures: list[Figure], starts: list[int], ends: list[int]) -> list[tuple[int, list[Figure]]]:
@@ -90,19 +92,40 @@ def _by_sentence(figures: list[Figure], starts: list[int], ends: list[int]) -> l
     return out
 
 
-def body_rows(report_id: str, text: str, simplified: str | None = None, report_year: int | None = None) -> BodyRows:
-    """Sentence, mention and fact rows of one text (no document metadata)."""
+def body_rows(
+    report_id: str, text: str, simplified: str | None = None, report_year: int | None = None, annual_report: bool = False
+) -> BodyRows:
+    """Sentence, mention and fact rows of one text (no document metadata).
+
+    Rules read the text without mirror-site pinyin annotations (see
+    `strip_ruby`); every span is mapped back to the original before it is stored.
+    """
     if simplified is None:
         simplified, _ = to_simplified(text)
-    cols = sentence_columns(simplified)
+    compact, index = strip_ruby(simplified)
+    if index is None:
+        def at(i: int) -> int:
+            return i
+
+        def upto(i: int) -> int:
+            return i
+    else:
+        def at(i: int) -> int:
+            return index[i]
+
+        def upto(i: int) -> int:
+            return index[i - 1] + 1 if i else 0
+    cols = sentence_columns(compact)
     starts, ends, is_chrome = cols.start, cols.end, cols.is_chrome
+    o_starts = [at(a) for a in starts] if index is not None else starts
+    o_ends = [upto(b) for b in ends] if index is not None else ends
     n = len(starts)
     sentences = {
         "report_id": [report_id] * n,
         "sentence_no": list(range(n)),
-        "char_start": [a + 1 for a in starts],
-        "char_length": [b - a for a, b in zip(starts, ends)],
-        "text": [text[a:b] for a, b in zip(starts, ends)],
+        "char_start": [a + 1 for a in o_starts],
+        "char_length": [b - a for a, b in zip(o_starts, o_ends)],
+        "text": [text[a:b] for a, b in zip(o_starts, o_ends)],
         "section_path": cols.section_path,
         "section_title": cols.section_title,
         "section_kind": cols.section_kind,
@@ -114,34 +137,36 @@ def body_rows(report_id: str, text: str, simplified: str | None = None, report_y
     chain = ChainState()
     mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
     last = -1  # the sentence classified last
-    for k, figures in _by_sentence(find_figures(simplified), starts, ends):
+    for k, figures in _by_sentence(find_figures(compact), starts, ends):
         if is_chrome[k]:
             continue  # web chrome is kept as sentences but not parsed
         if not all(is_chrome[last + 1 : k]):
             chain = ChainState()  # a 其中 only continues the sentence right before it
         last = k
         start, end = starts[k], ends[k]
-        classified = classify_figures(simplified, start, end, figures, report_year, chain)
+        classified = classify_figures(compact, start, end, figures, report_year, chain, annual_report)
         if classified is None:  # mentions only
             for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
+                a, b = at(f_start), upto(f_end)
                 mentions.append((
-                    report_id, len(mentions), k, f_start + 1, f_end - f_start, text[f_start:f_end],
-                    text[num_start:num_end], value, unit, unit_kind, comparator, False, None, None,
+                    report_id, len(mentions), k, a + 1, b - a, text[a:b],
+                    text[at(num_start):upto(num_end)], value, unit, unit_kind, comparator, False, None, None,
                 ))
             continue
         for c in classified:
             f = c.figure
             mention_no = len(mentions)
             mention_of[id(c)] = mention_no
-            figure_text = text[f.start:f.end]
+            a, b = at(f.start), upto(f.end)
+            figure_text = text[a:b]
             mentions.append((
-                report_id, mention_no, k, f.start + 1, f.end - f.start, figure_text, text[f.num_start:f.num_end],
+                report_id, mention_no, k, a + 1, b - a, figure_text, text[at(f.num_start):upto(f.num_end)],
                 f.value, f.unit, f.unit_kind, f.comparator, c.measure_kind == "change", c.change_direction,
                 c.metric_code,
             ))
             if not c.metric_code:
                 continue
-            key = (c.metric_code, c.measure_kind, c.channel, f.value, f.comparator, c.parent is not None)
+            key = (c.metric_code, c.measure_kind, c.channel, f.value, f.comparator, c.parent is not None, c.period.kind)
             facts.append((
                 f"{report_id}:{mention_no}",
                 report_id,
@@ -161,11 +186,13 @@ def body_rows(report_id: str, text: str, simplified: str | None = None, report_y
                 cols.section_kind[k],
                 key in seen,
                 c.rule,
-                text[start:end],
-                text[c.clause_start:f.end],
-                f.start + 1,
-                f.end - f.start,
+                text[o_starts[k]:o_ends[k]],
+                text[at(c.clause_start):b],
+                a + 1,
+                b - a,
                 figure_text,
+                c.period.kind,
+                c.period.text,
             ))
             seen.add(key)
     return BodyRows(sentences, mentions, facts)

@@ -154,3 +154,34 @@ def is_chrome_line(line: str) -> bool:
 
 def normalize_unicode(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
+
+
+# Mirror sites that render ruby annotations as text put each character's
+# pinyin after it in brackets (審結(jié), 復(fù)議): lower-case Latin letters with
+# at least one vowel, right after a CJK character.
+_PINYIN_VOWELS = "aeiouvüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_RUBY = re.compile(
+    rf"(?<=[\u4e00-\u9fff])[(（](?=[a-z{_PINYIN_VOWELS[6:]}]*[{_PINYIN_VOWELS}])[a-z{_PINYIN_VOWELS[6:]}]{{1,6}}[)）]"
+)
+
+
+def strip_ruby(simplified: str) -> tuple[str, list[int] | None]:
+    """Text without pinyin annotations, and for each of its positions (plus the
+    end) the position in the input; (simplified, None) when there are none.
+
+    Rules match the compact text; spans map back through the list, so offsets
+    still point into the original, annotations included.
+    """
+    if "(" not in simplified and "（" not in simplified:
+        return simplified, None
+    spans = [m.span() for m in _RUBY.finditer(simplified)]
+    if not spans:
+        return simplified, None
+    pieces, index, pos = [], [], 0
+    for a, b in spans:
+        pieces.append(simplified[pos:a])
+        index.extend(range(pos, a))
+        pos = b
+    pieces.append(simplified[pos:])
+    index.extend(range(pos, len(simplified) + 1))
+    return "".join(pieces), index

@@ -12,12 +12,14 @@ import pytest
 from fazhi_parse.document import parse_body
 
 
-def level_facts(text: str) -> list[tuple[str, float, str]]:
-    _, _, facts = parse_body("r", text)
+def level_facts(text: str, annual_report: bool = True, report_year: int | None = None) -> list[tuple[str, float, str]]:
+    """The full-year level facts of a sentence, read as part of an annual report by default."""
+    _, _, facts = parse_body("r", text, report_year=report_year, annual_report=annual_report)
     return [
         (f["metric_code"], f["value"], f["comparator"])
         for f in facts
         if f["measure_kind"] == "level" and f["parent_fact_id"] is None and f["section_kind"] != "plans"
+        and f["period_kind"] == "year"
     ]
 
 
@@ -192,13 +194,17 @@ def test_restated_figure_is_one_fact():
     assert [f["is_duplicate"] for f in facts] == [False, True]
 
 
-def test_figures_dated_to_another_year_are_not_facts_of_the_report():
-    text = "2024年受理行政复议案件120件,2023年为98件。自2019年以来累计调解纠纷3000件。"
+def test_figures_dated_to_another_year_keep_their_period():
+    text = "2024年受理行政复议案件120件,2023年受理98件。自2019年以来累计调解纠纷3000件。"
     _, _, facts = parse_body("r", text, report_year=2024)
-    assert [(f["metric_code"], f["value"]) for f in facts] == [("admin_review.accepted", 120.0)]
-    # Without a known year nothing is filtered on dates.
+    assert [(f["metric_code"], f["value"], f["period_kind"]) for f in facts] == [
+        ("admin_review.accepted", 120.0, "year"),
+        ("admin_review.accepted", 98.0, "other_year"),
+        ("mediation.disputes_mediated", 3000.0, "multi_year"),
+    ]
+    # Without a known year a named year is taken as the report's.
     _, _, facts = parse_body("r", "2023年受理行政复议案件98件。")
-    assert [f["value"] for f in facts] == [98.0]
+    assert [(f["value"], f["period_kind"]) for f in facts] == [(98.0, "year")]
 
 
 def test_a_sentence_between_breaks_the_breakdown():
@@ -244,28 +250,6 @@ def test_topic_events_give_the_last_event_and_whether_topics_mix(text, expected)
 
 
 @pytest.mark.parametrize(
-    "text, years",
-    [
-        ("2023年为98件", ["2023"]),
-        ("12023年", []),  # part of a longer number
-        ("2023年和2024年", ["2023", "2024"]),
-        ("x2019年以来", ["2019"]),
-        ("2023 年", []),
-        ("1899年", []),
-        ("20235年", []),
-        ("a2023", []),
-    ],
-)
-def test_year_pattern_finds_years_not_inside_longer_numbers(text, years):
-    import re
-
-    from fazhi_parse.classify import _YEAR
-
-    assert [m.group(1) for m in _YEAR.finditer(text)] == years
-    assert [m.group(1) for m in _YEAR.finditer(text)] == re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年)", text)
-
-
-@pytest.mark.parametrize(
     "lead, clause_start",
     [("", 0), ("受理", 0), ("受理,", 3), ("全年,受理；审结", 6), ("a。b!c?", 6), ("共计：", 3), ("x\n,y", 3)],
 )
@@ -286,9 +270,8 @@ def test_clause_starts_after_the_last_hard_delimiter(lead, clause_start):
     ],
 )
 def test_dates_rule_out_only_the_figures_after_them(sentence, values):
-    # Each figure's date test reads the sentence up to that figure.
-    _, _, facts = parse_body("r", sentence, report_year=2024)
-    assert [f["value"] for f in facts] == values
+    # Each figure's period is set by the markers before it in its sentence.
+    assert [v for _, v, _ in level_facts(sentence, report_year=2024)] == values
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,20 @@
 -- Stated level figures that belong in the marts, one row per distinct figure.
 -- Out: year-on-year changes, breakdown parts (其中…), figures the parser marked
--- as restated, targets from the plans section, and anything from a report that
--- was not accepted. Belt and braces on restatements: the same metric, channel,
+-- as restated, targets from the plans section, figures for another period than
+-- the report's whole year (int_facts_other_periods keeps those), every figure of
+-- a court-issued text, and anything from a report that was not accepted. Belt and braces on restatements: the same metric, channel,
 -- value and comparator stated twice in a report is one figure, with its first
 -- occurrence as evidence.
 with accepted_reports as (
     select distinct report_id
     from {{ ref('stg_raw__report_files') }}
     where status = 'accepted' and report_id is not null
+),
+
+court_documents as (
+    select report_id
+    from {{ ref('stg_parser__documents') }}
+    where kind = 'court_document'
 ),
 
 levels as (
@@ -17,7 +24,9 @@ levels as (
       and f.parent_fact_id is null
       and not f.is_duplicate
       and f.section_kind <> 'plans'
+      and f.period_kind = 'year'
       and f.report_id in (select report_id from accepted_reports)
+      and f.report_id not in (select report_id from court_documents)
 ),
 
 restatements as (

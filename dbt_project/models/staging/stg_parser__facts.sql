@@ -28,5 +28,7 @@ select
     clause,
     cast(char_start as bigint) as char_start,
     cast(char_length as bigint) as char_length,
-    figure_text
+    figure_text,
+    period_kind,
+    period_text
 from {{ source('parser', 'facts') }}

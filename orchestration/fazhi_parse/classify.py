@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 
 from fazhi_parse.numbers import Figure
+from fazhi_parse.scopes import REGION, RESPONDENT, scope_of
 from fazhi_parse.periods import FULL_YEAR, Period, opening_period, period_at, period_events, settle
 
 _HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
@@ -26,7 +27,8 @@ _FILLER = re.compile(
     r"共计|合计|总计|累计|全年|今年|年内|以来|当年|年度|全[县区市州盟旗]|我[县区市州盟旗]|本级|各级|各类|依法|"
     r"其中|分别|已经|已|均|达到|达|为|了|的|案件|申请|总数|数量|期间|全部|再|予以|作出|决定|目前|截至|截止|"
     r"现有|已有|共有|有|各|类|件|起|个|人|次|年|月|底|止|在|对|中|通过|方式|进行|实现|完成|开展|组织|同比|"
-    r"成功|保持|稳定在|共|新|办理|处理|行政|政府|本|年初|上半年|下半年|全[年部]|[\d\s.,、()（）“”\"'‘’《》%]"
+    r"成功|保持|稳定在|共|新|办理|处理|行政|政府|本|年初|上半年|下半年|全[年部]|本期|经审查后|经审查|"
+    r"原具体行政行为|原行政行为|具体行政行为|行政行为|又|[\d\s.,、()（）“”\"'‘’《》%]"
 )
 _RATE_FILLER = re.compile(
     r"(?:分别)?(?:同比)?(?:始终|继续|连续\S{0,3}|均|仍)?"
@@ -128,6 +130,7 @@ class Classified:
     clause_start: int = 0
     basis: tuple[float, float] | None = field(default=None)
     period: Period = FULL_YEAR
+    scope: str = REGION
 
 
 def _last_topic_event(rs: Rules, text: str) -> str | None | bool:
@@ -235,6 +238,20 @@ class ChainState:
 
 
 _OPENS_WITH_PARTS = re.compile(r"\s*其中")
+_OPEN_QUOTES = frozenset("“「『《\"'‘")
+# A closed aside in brackets: 全年结案(包括案前调解、不予受理及受理后审结)86件 counts
+# what 结案 names; the words inside qualify it and name no metric or topic.
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _drop_asides(clause: str) -> str:
+    if ")" not in clause and "）" not in clause:
+        return clause
+    while True:
+        shorter = _ASIDE.sub("", clause)
+        if shorter == clause:
+            return clause
+        clause = shorter
 
 
 def classify_figures(
@@ -259,12 +276,18 @@ def classify_figures(
     """
     rs = rules()
     opens_with_parts = carry is not None and _OPENS_WITH_PARTS.match(simplified, start) is not None
-    if not rs.any_topic.search(simplified, start, end) and not (opens_with_parts and carry.last_fact):
+    carried_topic = carry.topic if carry is not None else None
+    if not carried_topic and not rs.any_topic.search(simplified, start, end) and not (
+        opens_with_parts and carry.last_fact
+    ):
         if carry is not None:
             carry.topic = carry.last_fact = carry.last_level = None
         return None
     out: list[Classified] = []
-    topic: str | None = None
+    # A sentence without a topic word of its own continues the topic of the
+    # sentence before it in the paragraph (…行政复议申请469件。从审理结果看，全年共审结422件):
+    # its clauses inherit it, so they must be bare.
+    topic: str | None = carried_topic
     pos = start
     periods = period_events(simplified, start, end, report_year)
     paragraph_period = opening_period(simplified, start, report_year)
@@ -272,7 +295,7 @@ def classify_figures(
     last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
     parts_from: int | None = None  # text position where a 其中 scope starts
     if opens_with_parts:
-        topic, last_fact, last_level = carry.topic, carry.last_fact, carry.last_level
+        last_fact, last_level = carry.last_fact, carry.last_level
         parts_from = start
     for fig in figures:
         c = Classified(figure=fig)
@@ -280,7 +303,7 @@ def classify_figures(
         lead = simplified[pos:fig.start]
         delim = _UPTO_LAST_DELIM.match(lead)
         clause_rel = delim.end() if delim else 0
-        clause = lead[clause_rel:]
+        clause = _drop_asides(lead[clause_rel:])
         c.clause_start = pos + clause_rel
         # Topic: words before the clause update the running topic, then the clause's own.
         if clause_rel:
@@ -297,6 +320,8 @@ def classify_figures(
         pos = fig.end
         if fig.unit_kind == "money" or "分别" in clause:
             continue
+        if fig.start and simplified[fig.start - 1] in _OPEN_QUOTES:
+            continue  # a name, not a statistic: “四个百分百”, 「三个一」
         if _TARGET.search(clause):
             continue
         c.period = period_at(periods, fig.start, paragraph_period)
@@ -350,6 +375,7 @@ def classify_figures(
                 continue
         if metric:
             c.metric_code, c.rule = metric, rule
+            c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric)
             last_level = c
             if fig.unit_kind == "count":  # only counts have parts
                 last_fact = c
@@ -357,6 +383,8 @@ def classify_figures(
         c.period = settle(c.period, annual_report, c.metric_code in STOCK_METRICS)
     _attach_basis(out)
     if carry is not None:
+        if last_level is not None and last_level.scope == RESPONDENT:
+            topic = None  # what follows speaks of the cases against the government (目前审结10件)
         carry.topic, carry.last_fact, carry.last_level = topic, last_fact, last_level
     return out
 
@@ -380,3 +408,10 @@ def _attach_basis(items: list[Classified]) -> None:
                     break
             if c.basis:
                 break
+
+
+def topic_between(text: str, start: int, end: int, topic: str | None) -> str | None:
+    """The topic text[start:end] leaves, given the one before it (sentences
+    without figures can switch it: 行政复议…。人民调解工作扎实推进。调解成功…)."""
+    ev = _last_topic_event(rules(), text[start:end])
+    return topic if ev is False else ev

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fazhi_parse.classify import ChainState, classify_figures
+from fazhi_parse.classify import ChainState, classify_figures, topic_between
 from fazhi_parse.numbers import Figure, find_figures
 from fazhi_parse.schema import FACTS, MENTIONS, PARSER_VERSION
+from fazhi_parse.scopes import SUB_UNIT, settle_sub_units
 from fazhi_parse.sections import sentence_columns
 from fazhi_parse.text import strip_ruby, to_simplified
 
@@ -137,13 +138,21 @@ def body_rows(
     chain = ChainState()
     mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
     last = -1  # the sentence classified last
+    last_paragraph = -1
+    section_topic = _section_topics(cols.section_path, cols.section_title)
     for k, figures in _by_sentence(find_figures(compact), starts, ends):
         if is_chrome[k]:
             continue  # web chrome is kept as sentences but not parsed
-        if not all(is_chrome[last + 1 : k]):
-            chain = ChainState()  # a 其中 only continues the sentence right before it
-        last = k
         start, end = starts[k], ends[k]
+        paragraph = compact.rfind("\n", 0, start)
+        if paragraph != last_paragraph:
+            # A paragraph starts with its section's topic ((一)行政复议案件 … 3.审结情况。本期受理1243件).
+            chain = ChainState(topic=section_topic(k))
+        elif not all(is_chrome[last + 1 : k]):
+            # a 其中 only continues the sentence right before it; the topic
+            # is what the sentences in between leave
+            chain = ChainState(topic=topic_between(compact, ends[last], start, chain.topic))
+        last, last_paragraph = k, paragraph
         classified = classify_figures(compact, start, end, figures, report_year, chain, annual_report)
         if classified is None:  # mentions only
             for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
@@ -193,6 +202,46 @@ def body_rows(
                 figure_text,
                 c.period.kind,
                 c.period.text,
+                c.scope,
             ))
             seen.add(key)
-    return BodyRows(sentences, mentions, facts)
+    return BodyRows(sentences, mentions, _settle_scopes(facts))
+
+
+def _section_topics(paths: list[str], titles: list[str]):
+    """sentence number -> the topic its section headings name (outer to inner, the inner one winning), or None."""
+    title_of: dict[str, str] = {}
+    for path, title in zip(paths, titles):
+        title_of.setdefault(path, title)
+    cache: dict[str, str | None] = {}
+
+    def topic(k: int) -> str | None:
+        path = paths[k]
+        if path not in cache:
+            parts = path.split("/")
+            heads = "\n".join(title_of.get("/".join(parts[: i + 1]), "") for i in range(len(parts)))
+            cache[path] = topic_between(heads, 0, len(heads), None) if path else None
+        return cache[path]
+
+    return topic
+
+
+_F = {name: i for i, name in enumerate(FACTS)}
+
+
+def _settle_scopes(facts: list[tuple]) -> list[tuple]:
+    """Sub-unit figures are the region's own when no region total stands beside them (see scopes.settle_sub_units)."""
+    if not any(f[_F["scope"]] == SUB_UNIT for f in facts):
+        return facts
+    view = [
+        {
+            "metric_code": f[_F["metric_code"]],
+            "scope": f[_F["scope"]],
+            "is_total": f[_F["measure_kind"]] == "level" and f[_F["parent_fact_id"]] is None
+            and f[_F["period_kind"]] == "year",
+        }
+        for f in facts
+    ]
+    settle_sub_units(view)
+    i = _F["scope"]
+    return [f if f[i] == v["scope"] else f[:i] + (v["scope"],) + f[i + 1:] for f, v in zip(facts, view)]

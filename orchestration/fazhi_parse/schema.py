@@ -16,7 +16,7 @@ import polars as pl
 
 # Bumped whenever a change to the parser can change its output; files parsed
 # by an older version are re-parsed on the next run.
-PARSER_VERSION = "2026.12.01-1"
+PARSER_VERSION = "2026.12.01-2"
 
 # raw.report_files: one row per file found in the reports folder.
 REPORT_FILES = {
@@ -125,6 +125,7 @@ FACTS = {
     "figure_text": pl.Utf8,
     "period_kind": pl.Utf8,  # year | partial_year | multi_year | other_year | snapshot (see periods.py)
     "period_text": pl.Utf8,  # the marker that set the period (上半年, 2018年以来 ...), simplified
+    "scope": pl.Utf8,  # region | sub_unit | respondent | subtype (see scopes.py): whose figure it is
 }
 
 

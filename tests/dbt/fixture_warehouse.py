@@ -51,6 +51,9 @@ class Fig:
     parent: str | None = None  # anchor of the parent figure, for breakdown parts
     breakdown_label: str | None = None
     is_duplicate: bool = False
+    period_kind: str = "year"
+    period_text: str | None = None
+    scope: str = "region"
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ REPORT_A = Report(
         "开展矛盾纠纷排查，排查矛盾纠纷2500余件。\n"
         "四、加强法律援助\n"
         "办理法律援助案件600件，其中刑事案件200件。全年共受理行政复议案件100件。"
-        "法律援助案件600件全部办结。\n"
+        "法律援助案件600件全部办结。上半年办理法律援助案件280件。市政府本级收到行政复议申请60件。\n"
         "五、下一步工作计划\n"
         "力争行政复议纠错率达到20%，举办培训30余场。\n"
     ),
@@ -133,6 +136,10 @@ REPORT_A = Report(
         Fig("共受理行政复议案件100件", "100件", 100, "件",
             metric_code="admin_review.accepted", is_duplicate=True),
         Fig("法律援助案件600件全部", "600件", 600, "件", metric_code="legal_aid.cases"),
+        Fig("上半年办理法律援助案件280件", "280件", 280, "件", metric_code="legal_aid.cases",
+            period_kind="partial_year", period_text="上半年"),
+        Fig("市政府本级收到行政复议申请60件", "60件", 60, "件", metric_code="admin_review.received",
+            scope="sub_unit"),
         Fig("纠错率达到20%", "20%", 20, "%", "percent", metric_code="admin_review.correction_rate"),
         Fig("培训30余场", "30余场", 30, "场", "other", comparator=">="),
     ),
@@ -272,6 +279,7 @@ def report_frames(report: Report, report_id: str) -> dict[str, pl.DataFrame]:
             "clause": _clause(sent["text"], start - sent["start"]),
             "char_start": start + 1, "char_length": len(fig.figure_text),
             "figure_text": fig.figure_text,
+            "period_kind": fig.period_kind, "period_text": fig.period_text, "scope": fig.scope,
         })
     for fact in facts:
         if fact["parent_fact_id"] is not None:

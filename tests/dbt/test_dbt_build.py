@@ -98,6 +98,8 @@ def test_marts_hold_one_row_per_accepted_report(con):
         ("breakdown part", lambda f: f["parent_fact_id"] is not None),
         ("parser-marked duplicate", lambda f: f["is_duplicate"]),
         ("plans-section target", lambda f: f["section_kind"] == "plans"),
+        ("figure for another period", lambda f: f["period_kind"] != "year"),
+        ("figure of a sub-unit", lambda f: f["scope"] != "region"),
     ],
 )
 def test_excluded_facts_absent_from_fct_metric_values(con, what, predicate):
@@ -105,6 +107,17 @@ def test_excluded_facts_absent_from_fct_metric_values(con, what, predicate):
     assert excluded, f"the fixture has no {what}"
     present = {r[0] for r in con.execute("select fact_id from marts.fct_metric_values").fetchall()}
     assert not excluded & present, f"{what} leaked into fct_metric_values"
+
+
+def test_context_figures_keep_period_and_scope(con):
+    rows = con.execute("""
+        select metric_code, value, period_kind, period_text, scope, figure_text
+        from marts.fct_context_figures order by char_start
+    """).fetchall()
+    assert rows == [
+        ("legal_aid.cases", 280.0, "partial_year", "上半年", "region", "280件"),
+        ("admin_review.received", 60.0, "year", None, "sub_unit", "60件"),
+    ]
 
 
 def test_unmarked_restatement_kept_once_with_first_occurrence(con):

@@ -1,10 +1,11 @@
 -- Stated level figures that belong in the marts, one row per distinct figure.
 -- Out: year-on-year changes, breakdown parts (其中…), figures the parser marked
--- as restated, targets from the plans section, figures for another period than
--- the report's whole year (int_facts_other_periods keeps those), every figure of
--- a court-issued text, and anything from a report that was not accepted. Belt and braces on restatements: the same metric, channel,
--- value and comparator stated twice in a report is one figure, with its first
--- occurrence as evidence.
+-- as restated, targets from the plans section, figures for another period
+-- than the report's whole year or another scope than its region
+-- (fct_context_figures keeps those), every figure of a court-issued text, and
+-- anything from a report that was not accepted. Belt and braces on
+-- restatements: the same metric, channel, value and comparator stated twice
+-- in a report is one figure, with its first occurrence as evidence.
 with accepted_reports as (
     select distinct report_id
     from {{ ref('stg_raw__report_files') }}
@@ -25,6 +26,7 @@ levels as (
       and not f.is_duplicate
       and f.section_kind <> 'plans'
       and f.period_kind = 'year'
+      and f.scope = 'region'
       and f.report_id in (select report_id from accepted_reports)
       and f.report_id not in (select report_id from court_documents)
 ),

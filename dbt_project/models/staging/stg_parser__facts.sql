@@ -30,5 +30,6 @@ select
     cast(char_length as bigint) as char_length,
     figure_text,
     period_kind,
-    period_text
+    period_text,
+    scope
 from {{ source('parser', 'facts') }}

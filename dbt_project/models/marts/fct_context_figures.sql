@@ -1,8 +1,10 @@
--- Figures for a catalog metric that cover another period than the report's
--- whole year: part of it (上半年, 1-6月, 截至9月底, campaigns), the year so far in
--- a text written during the year, several years (近三年, 2018年以来) or another
--- year (last year's baseline). They never appear as stated rows of
--- fct_metric_values; here they keep their period and provenance.
+-- Level figures for a catalog metric that are not the region's whole-year
+-- figure: another period (上半年, 1-6月, 截至9月底, campaigns, the year so far in a
+-- text written during the year, 近三年, 2018年以来, last year's baseline), another
+-- scope (a sub-unit beside the region's total, cases against the government as
+-- respondent, one kind of what the metric counts), or any figure of a
+-- court-issued text. They never appear as stated rows of fct_metric_values;
+-- here they keep their period, scope and provenance.
 with accepted_reports as (
     select distinct report_id
     from {{ ref('stg_raw__report_files') }}
@@ -14,7 +16,7 @@ documents as (
     from {{ ref('stg_parser__documents') }}
 ),
 
-other_periods as (
+context as (
     select
         fact_id,
         report_id,
@@ -24,6 +26,7 @@ other_periods as (
         channel,
         period_kind,
         period_text,
+        scope,
         printed_unit,
         evidence,
         clause,
@@ -35,7 +38,7 @@ other_periods as (
     where measure_kind = 'level'
       and parent_fact_id is null
       and section_kind <> 'plans'
-      and period_kind <> 'year'
+      and not is_duplicate
       and report_id in (select report_id from accepted_reports)
 ),
 
@@ -51,6 +54,7 @@ final as (
         o.channel,
         o.period_kind,
         o.period_text,
+        o.scope,
         o.printed_unit,
         o.evidence,
         o.clause,
@@ -59,8 +63,9 @@ final as (
         o.figure_text,
         o.rule,
         d.kind = 'court_document' as from_court_document
-    from other_periods as o
+    from context as o
     inner join documents as d on d.report_id = o.report_id
+    where o.period_kind <> 'year' or o.scope <> 'region' or d.kind = 'court_document'
 )
 
 select * from final

@@ -1,0 +1,67 @@
+"""Whose figure it is: the region's own, or a part of it.
+
+A figure of a catalog metric can count a sub-unit (省直部门收到…, 市政府收到…
+beside the province's total), cases against the government rather than cases
+it reviewed (以区政府为被申请人), or one kind of what the metric counts
+(行业性专业性调解组织, 正职负责人, 农民工法律援助案件, 征收类案件). The markers
+are in `rules/scopes.csv`, one row per class: `sentence` markers are read from
+the sentence start to the figure (the subject), `clause` markers from the
+clause start (the words qualifying the counted noun).
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+REGION, SUB_UNIT, RESPONDENT = "region", "sub_unit", "respondent"
+
+
+@dataclass(frozen=True, slots=True)
+class _ScopeRule:
+    scope: str
+    window: str  # sentence | clause
+    metrics: tuple[str, ...]  # metric codes or prefixes ending in '.'; empty: all
+    pattern: re.Pattern
+
+    def applies(self, metric: str) -> bool:
+        return not self.metrics or any(metric == m or (m.endswith(".") and metric.startswith(m)) for m in self.metrics)
+
+
+@cache
+def _rules() -> tuple[_ScopeRule, ...]:
+    with resources.files("fazhi_parse.rules").joinpath("scopes.csv").open(encoding="utf-8") as fh:
+        return tuple(
+            _ScopeRule(r["scope"], r["window"], tuple(m for m in r["metrics"].split("|") if m), re.compile(r["pattern"]))
+            for r in csv.DictReader(fh)
+        )
+
+
+def scope_of(text: str, sentence_start: int, clause_start: int, fig_start: int, metric: str) -> str:
+    """The scope of a figure at fig_start classified as `metric`: `region`
+    unless a marker of another scope stands before it."""
+    # The subject of a figure is read from the sentence start, or from its last
+    # semicolon: 省政府新收188件，受理109件；全省各级…受理3129件.
+    subject_start = max(text.rfind("；", sentence_start, fig_start), text.rfind(";", sentence_start, fig_start)) + 1
+    subject_start = max(subject_start, sentence_start)
+    for rule in _rules():
+        if not rule.applies(metric):
+            continue
+        start = subject_start if rule.window == "sentence" else clause_start
+        if rule.pattern.search(text, start, fig_start):
+            return rule.scope
+    return REGION
+
+
+def settle_sub_units(facts: list[dict]) -> None:
+    """A sub-unit's figure is the region's own when the text gives no other:
+    区政府收到行政复议申请281件 in a district's text is the district's count. Marks,
+    in place, `sub_unit` facts as `region` when no `region` whole-year total of
+    the same metric stands beside them. `facts` are dicts with metric_code,
+    scope, is_total (a whole-year level figure that is not a breakdown part)."""
+    totals = {f["metric_code"] for f in facts if f["is_total"] and f["scope"] == REGION}
+    for f in facts:
+        if f["scope"] == SUB_UNIT and f["metric_code"] not in totals:
+            f["scope"] = REGION

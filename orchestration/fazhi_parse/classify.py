@@ -28,7 +28,8 @@ _FILLER = re.compile(
     r"其中|分别|已经|已|均|达到|达|为|了|的|案件|申请|总数|数量|期间|全部|再|予以|作出|决定|目前|截至|截止|"
     r"现有|已有|共有|有|各|类|件|起|个|人|次|年|月|底|止|在|对|中|通过|方式|进行|实现|完成|开展|组织|同比|"
     r"成功|保持|稳定在|共|新|办理|处理|行政|政府|本|年初|上半年|下半年|全[年部]|本期|经审查后|经审查|"
-    r"原具体行政行为|原行政行为|具体行政行为|行政行为|又|[\d\s.,、()（）“”\"'‘’《》%]"
+    r"原具体行政行为|原行政行为|具体行政行为|行政行为|又|化解行政争议|行政争议|以及|以|等|直接|"
+    r"群众|来电|来访|来信|电话|现场|窗口|线上|线下|网上|[\d\s.,、()（）“”\"'‘’《》%]"
 )
 _RATE_FILLER = re.compile(
     r"(?:分别)?(?:同比)?(?:始终|继续|连续\S{0,3}|均|仍)?"
@@ -48,7 +49,7 @@ _TARGET = re.compile(r"力争|争取|目标|确保|预计|计划|拟|要求|不�
 _PARTS_WORD = "其中"
 # What a figure counts, printed right after it: 1200名专兼职人民调解员, 86件行政复议案件.
 _TRAILING = re.compile(
-    r"(?:各类|各级)?(?P<noun>(?:专兼职|专职|兼职)?(?:人民)?调解员|(?:人民)?调解(?:组织|委员会)|调委会|"
+    r"的?(?:各类|各级)?(?P<noun>(?:专兼职|专职|兼职)?(?:人民)?调解员|(?:人民)?调解(?:组织|委员会)|调委会|"
     r"(?:行政)?复议(?:案件|申请)|行政(?:诉讼|应诉)案件|法律援助案件|(?:矛盾)?纠纷)"
 )
 # Metrics that count what exists (a stock) rather than what happened in the period (a flow).
@@ -60,6 +61,7 @@ _UP = {"上升", "增长", "增加", "提高", "提升", "上涨"}
 class _Cue:
     metric: str | None  # None: a known stage that is not in the catalog
     units: frozenset[str]
+    noun: bool = False  # names only what is counted (案件): a verb cue in the clause comes first
 
 
 @dataclass(slots=True)
@@ -69,6 +71,8 @@ class Rules:
     count: dict[str, tuple[re.Pattern, dict[str, list[_Cue]]]]
     rate: dict[str, tuple[re.Pattern, dict[str, str]]]
     channels: list[tuple[str, re.Pattern]]
+    rate_of: dict[str, str]  # count metric -> its rate metric, for 占…的X% right after the count
+    list_totals: list[tuple[frozenset[str], str]]  # (member metrics, total metric) for 共N件 after a run
 
 
 def _alternation(words) -> str:
@@ -110,11 +114,16 @@ def rules() -> Rules:
             if r["kind"] == "rate":
                 rate_cues.setdefault(r["topic"], {})[word] = r["metric_code"]
             else:
-                count_cues.setdefault(r["topic"], {}).setdefault(word, []).append(_Cue(r["metric_code"] or None, units))
+                count_cues.setdefault(r["topic"], {}).setdefault(word, []).append(
+                    _Cue(r["metric_code"] or None, units, noun=r["kind"] == "noun"))
     count = {t: (re.compile(_alternation(c)), c) for t, c in count_cues.items()}
     rate = {t: (re.compile(_alternation(c)), c) for t, c in rate_cues.items()}
     channels = [(r["channel"], re.compile(r["pattern"])) for r in _read("channels.csv")]
-    return Rules(topics=topics, any_topic=any_topic, count=count, rate=rate, channels=channels)
+    derived = _read("derived_cues.csv")
+    rate_of = {r["from_metrics"]: r["metric_code"] for r in derived if r["kind"] == "rate_of"}
+    list_totals = [(frozenset(r["from_metrics"].split("|")), r["metric_code"]) for r in derived if r["kind"] == "list_total"]
+    return Rules(topics=topics, any_topic=any_topic, count=count, rate=rate, channels=channels,
+                 rate_of=rate_of, list_totals=list_totals)
 
 
 @dataclass(slots=True)
@@ -131,6 +140,9 @@ class Classified:
     basis: tuple[float, float] | None = field(default=None)
     period: Period = FULL_YEAR
     scope: str = REGION
+    topic: str | None = None  # the topic the figure was read under
+    own_topic: bool = False  # its clause names the topic itself (not inherited)
+    clause: str = ""  # the clause's words (asides dropped), as read for cues
 
 
 def _last_topic_event(rs: Rules, text: str) -> str | None | bool:
@@ -208,9 +220,12 @@ def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | 
             return words[m.group(0)], m.group(0)
     elif fig.unit_kind == "count":
         rx, words = rs.count.get(topic, (None, None))
-        m = None
+        m = verb = None
         for m in rx.finditer(clause) if rx is not None else ():
-            pass
+            if not words[m.group(0)][0].noun:
+                verb = m
+        # 审结各类行政诉讼案件12865件: the stage verb, not the case noun nearer the figure.
+        m = verb or m
         if m is not None:
             for cue in words[m.group(0)]:
                 if fig.unit in cue.units:
@@ -218,11 +233,41 @@ def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | 
     return None, None
 
 
+# A case noun named with its domain (法律援助案件, 行政复议申请): a count that says it
+# beside a total that does not is the catalog figure; the total is wider.
+_NAMED_NOUN = re.compile(r"(?<!撤回)(?<!撤销)(?:法律援助|法援|行政复议|复议|行政诉讼|行政应诉)(?:案件|申请)")
+_SHARE = re.compile(r"\s*占(?!比)")
+_TOTAL_WORD = re.compile(r"\s*(?:共|共计|合计|总计)\s*$")
+
+
+def _from_neighbours(rs: Rules, clause: str, fig: Figure, out: list[Classified]) -> tuple[str | None, str | None]:
+    """A metric read off the figures before this one when its clause names none:
+    a share right after a count (纠错48件，占已审结案件4.18%) is that count's rate;
+    a bare total after a run of decisions (…变更1件、责令履行4件，共48件) their sum."""
+    prev = out[-2]
+    if prev.scope != REGION:
+        return None, None  # a share or total of a sub-unit's or one kind's count is not the region's
+    if fig.unit_kind == "percent" and _SHARE.match(clause) and prev.figure.unit_kind == "count":
+        metric = rs.rate_of.get(prev.metric_code or "")
+        if metric and fig.value <= 100:
+            return metric, f"share_of:{prev.metric_code}"
+    elif fig.unit_kind == "count" and _TOTAL_WORD.match(clause):
+        run = []
+        for c in reversed(out[:-1]):
+            if c.metric_code is None or c.parent is not None or c.figure.unit != fig.unit:
+                break
+            run.append(c.metric_code)
+        for members, total in rs.list_totals:
+            if len(run) >= 2 and set(run) <= members:
+                return total, f"list_total:{'+'.join(reversed(run))}"
+    return None, None
+
+
 def _trailing_noun(rs: Rules, simplified: str, fig: Figure) -> tuple[str, str] | None:
     """(topic, noun) when the figure is followed at once by what it counts (1200名人民调解员)."""
     m = _TRAILING.match(simplified, fig.end)
-    if not m:
-        return None
+    if not m or simplified[m.end():m.end() + 1] == "的":
+        return None  # 659件法律援助案件的办案补贴: the figure qualifies what follows
     noun = m.group("noun")
     topic = _last_topic_event(rs, noun)
     return (topic, noun) if topic else None
@@ -262,6 +307,7 @@ def classify_figures(
     report_year: int | None = None,
     carry: ChainState | None = None,
     annual_report: bool = False,
+    court_voice: bool = False,
 ) -> list[Classified] | None:
     """One Classified per figure of the sentence text[start:end], in order; None
     when the sentence can classify none of them (no topic word, no 其中 to
@@ -273,6 +319,8 @@ def classify_figures(
     `carry` holds the previous sentence's chain; it is read when this sentence
     opens with 其中 and updated for the next one. `annual_report`: the text is a
     year's review written at its end, so 今年以来 means the whole year.
+    `court_voice`: a court issues or co-issues the text, so its figures with a
+    court as subject are the court's (see scopes.py).
     """
     rs = rules()
     opens_with_parts = carry is not None and _OPENS_WITH_PARTS.match(simplified, start) is not None
@@ -294,6 +342,7 @@ def classify_figures(
     last_fact: Classified | None = None  # the latest total (a possible parent)
     last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
     parts_from: int | None = None  # text position where a 其中 scope starts
+    other_total_end = -1  # end of the latest count about other work (归档案卷3927份)
     if opens_with_parts:
         last_fact, last_level = carry.last_fact, carry.last_level
         parts_from = start
@@ -305,6 +354,7 @@ def classify_figures(
         clause_rel = delim.end() if delim else 0
         clause = _drop_asides(lead[clause_rel:])
         c.clause_start = pos + clause_rel
+        c.clause = clause
         # Topic: words before the clause update the running topic, then the clause's own.
         if clause_rel:
             ev = _last_topic_event(rs, lead[:clause_rel])
@@ -317,6 +367,13 @@ def classify_figures(
         parts_at = lead.rfind(_PARTS_WORD)  # the word cannot overlap itself: the last match
         if parts_at >= 0:
             parts_from = pos + parts_at
+            if other_total_end > (last_fact.figure.end if last_fact is not None else -1):
+                # 共接收归档案卷3927份，其中法律援助案件1414件: parts of a count about other work
+                other_total_end = fig.end
+                pos = fig.end
+                continue
+        if own is None and fig.unit_kind == "count":
+            other_total_end = fig.end
         pos = fig.end
         if fig.unit_kind == "money" or "分别" in clause:
             continue
@@ -346,6 +403,8 @@ def classify_figures(
                 continue  # 行政复议和行政诉讼案件共35件: whose figure is it?
             else:
                 metric, rule = _metric_for(rs, topic, clause, fig)
+        if metric is None and topic is not None and len(out) > 1:
+            metric, rule = _from_neighbours(rs, clause, fig, out)
         noun = ""
         if metric is None and fig.unit_kind == "count":
             trailing = _trailing_noun(rs, simplified, fig)
@@ -363,6 +422,18 @@ def classify_figures(
                 parts_from is not None and (parts_from >= parent.figure.end or parts_from == start)
             )
             if in_parts:
+                same_sentence = parent.figure.start >= start
+                if (metric == parent.metric_code and same_sentence and parent.measure_kind == "level"
+                        and _NAMED_NOUN.search(clause) and not _NAMED_NOUN.search(parent.clause)):
+                    # 共受理指派案件4459件，其中法律援助案件450件: the part names what the metric
+                    # counts and the total does not, so the total is wider: the part is the figure.
+                    parent.metric_code = parent.rule = None
+                    c.metric_code, c.rule, c.topic, c.own_topic = metric, f"named_part:{rule}", topic, True
+                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice)
+                    last_level = last_fact = c
+                    continue
+                if metric and same_sentence and topic != parent.topic:
+                    continue  # 其中刑事案件…，民事行政案件190件: a category label, not another topic's figure
                 if metric in (None, parent.metric_code) and fig.unit == parent.figure.unit:
                     c.metric_code = parent.metric_code
                     c.parent = parent
@@ -375,7 +446,8 @@ def classify_figures(
                 continue
         if metric:
             c.metric_code, c.rule = metric, rule
-            c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric)
+            c.topic, c.own_topic = topic, not inherited
+            c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice)
             last_level = c
             if fig.unit_kind == "count":  # only counts have parts
                 last_fact = c

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fazhi_parse.classify import ChainState, classify_figures, topic_between
 from fazhi_parse.numbers import Figure, find_figures
 from fazhi_parse.schema import FACTS, MENTIONS, PARSER_VERSION
-from fazhi_parse.scopes import SUB_UNIT, settle_sub_units
+from fazhi_parse.scopes import SUB_UNIT, court_voice, settle_sub_units
 from fazhi_parse.sections import sentence_columns
 from fazhi_parse.text import strip_ruby, to_simplified
 
@@ -56,7 +56,8 @@ def parse_rows(report_id: str, text: str) -> tuple[dict, BodyRows]:
         **_metadata(text, simplified),
     }
     annual = document.get("kind") == "rule_of_law_report"
-    return document, body_rows(report_id, text, simplified, document.get("report_year"), annual)
+    court = court_voice(simplified[:600])
+    return document, body_rows(report_id, text, simplified, document.get("report_year"), annual, court)
 
 
 def parse_document(report_id: str, text: str) -> ParsedDocument:
@@ -94,7 +95,8 @@ def _by_sentence(figures: list[Figure], starts: list[int], ends: list[int]) -> l
 
 
 def body_rows(
-    report_id: str, text: str, simplified: str | None = None, report_year: int | None = None, annual_report: bool = False
+    report_id: str, text: str, simplified: str | None = None, report_year: int | None = None,
+    annual_report: bool = False, court_voice: bool = False,
 ) -> BodyRows:
     """Sentence, mention and fact rows of one text (no document metadata).
 
@@ -139,6 +141,8 @@ def body_rows(
     mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
     last = -1  # the sentence classified last
     last_paragraph = -1
+    topic: str | None = None  # the paragraph's subject so far
+    scanned = 0  # where the scan for it stopped
     section_topic = _section_topics(cols.section_path, cols.section_title)
     for k, figures in _by_sentence(find_figures(compact), starts, ends):
         if is_chrome[k]:
@@ -147,13 +151,17 @@ def body_rows(
         paragraph = compact.rfind("\n", 0, start)
         if paragraph != last_paragraph:
             # A paragraph starts with its section's topic ((一)行政复议案件 … 3.审结情况。本期受理1243件).
-            chain = ChainState(topic=section_topic(k))
+            topic, scanned = section_topic(k), paragraph + 1
+            chain = ChainState()
         elif not all(is_chrome[last + 1 : k]):
-            # a 其中 only continues the sentence right before it; the topic
-            # is what the sentences in between leave
-            chain = ChainState(topic=topic_between(compact, ends[last], start, chain.topic))
+            chain = ChainState()  # a 其中 only continues the sentence right before it
+        # The subject carries across sentences: the last topic word of the
+        # paragraph so far, whatever clauses about other things came between.
+        topic = topic_between(compact, scanned, start, topic)
+        scanned = start
+        chain.topic = topic
         last, last_paragraph = k, paragraph
-        classified = classify_figures(compact, start, end, figures, report_year, chain, annual_report)
+        classified = classify_figures(compact, start, end, figures, report_year, chain, annual_report, court_voice)
         if classified is None:  # mentions only
             for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
                 a, b = at(f_start), upto(f_end)

@@ -20,6 +20,11 @@ YEAR, PARTIAL, MULTI, OTHER_YEAR = "year", "partial_year", "multi_year", "other_
 # report written at its end, part of it in a text written during the year.
 YEAR_TO_DATE, SNAPSHOT = "year_to_date", "snapshot"
 _THIS_YEAR = re.compile(r"今年|本年|当年")
+_ASIDE = re.compile(r"[(（][^()（）]*[)）]")
+
+
+def _has_bracket(text: str, start: int, end: int) -> bool:
+    return text.find("(", start, end) >= 0 or text.find("（", start, end) >= 0
 _CLAUSE_END = re.compile(r"[，,；;：:。!！?？\n]")
 
 
@@ -68,7 +73,11 @@ def period_events(text: str, start: int, end: int, report_year: int | None) -> l
     """(end position, period) of every period marker in text[start:end], in order."""
     rx, kinds = _rules()
     out = []
+    # A date inside a closed aside qualifies the figure before it (审结422件(包括2018年结转案件)), not what follows.
+    asides = [m.span() for m in _ASIDE.finditer(text, start, end)] if _has_bracket(text, start, end) else ()
     for m in rx.finditer(text, start, end):
+        if asides and any(a < m.start() and m.end() <= b for a, b in asides):
+            continue
         kind = kinds[int(m.lastgroup[1:])]
         out.append((m.end(), _resolve(kind, m, report_year, text[start:m.start()])))
     return out

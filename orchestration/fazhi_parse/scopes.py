@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-REGION, SUB_UNIT, RESPONDENT = "region", "sub_unit", "respondent"
+REGION, SUB_UNIT, RESPONDENT, COURT = "region", "sub_unit", "respondent", "court"
+# A court speaking in the text: it issues or co-issues it (…高级人民法院…联合发布…白皮书).
+_COURT_VOICE = re.compile(r"人民法院[^。\n]{0,40}(?:发布|通报)|(?:行政审判|审判)白皮书|法院工作报告")
+
+
+def court_voice(opening: str) -> bool:
+    """Whether the text's opening shows a court issuing or co-issuing it."""
+    return _COURT_VOICE.search(opening) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,9 @@ def _rules() -> tuple[_ScopeRule, ...]:
         )
 
 
-def scope_of(text: str, sentence_start: int, clause_start: int, fig_start: int, metric: str) -> str:
+def scope_of(
+    text: str, sentence_start: int, clause_start: int, fig_start: int, metric: str, court_voice: bool = False
+) -> str:
     """The scope of a figure at fig_start classified as `metric`: `region`
     unless a marker of another scope stands before it."""
     # The subject of a figure is read from the sentence start, or from its last
@@ -47,7 +56,7 @@ def scope_of(text: str, sentence_start: int, clause_start: int, fig_start: int, 
     subject_start = max(text.rfind("；", sentence_start, fig_start), text.rfind(";", sentence_start, fig_start)) + 1
     subject_start = max(subject_start, sentence_start)
     for rule in _rules():
-        if not rule.applies(metric):
+        if not rule.applies(metric) or (rule.scope == COURT and not court_voice):
             continue
         start = subject_start if rule.window == "sentence" else clause_start
         if rule.pattern.search(text, start, fig_start):

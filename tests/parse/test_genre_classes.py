@@ -1,0 +1,247 @@
+"""Table-driven tests, one table per class of phrasing the parser must read
+right on real text (issue 10). Sentences come from public government pages of
+the genre (some in traditional script, some with mirror-site artefacts) and
+from variants of them. Each row gives the whole-year facts of the report's own
+region that the text must yield, in order, and nothing else."""
+from __future__ import annotations
+
+import pytest
+
+from fazhi_parse.document import parse_body
+
+
+def stated(text: str, *, annual_report: bool = False, report_year: int | None = None, court_voice: bool = False):
+    """(metric, value, comparator) of the facts that would be stated rows of fct_metric_values."""
+    from fazhi_parse.document import body_rows
+
+    _, _, facts = body_rows("r", text, None, report_year, annual_report, court_voice).as_dicts()
+    return [
+        (f["metric_code"], f["value"], f["comparator"])
+        for f in facts
+        if f["measure_kind"] == "level" and f["parent_fact_id"] is None and f["section_kind"] != "plans"
+        and f["period_kind"] == "year" and f["scope"] == "region" and not f["is_duplicate"]
+    ]
+
+
+def check(rows):
+    return pytest.mark.parametrize("text, expected", rows, ids=[t[:20] for t, _ in rows])
+
+
+# ---------------------------------------------------------------- period
+PERIOD = [
+    ("今年上半年,全省聚焦重点领域,共调解纠纷131599件,调解成功率98%。", []),
+    ("2022年1至6月,全市行政复议机构共收到案件3839件,同比增长19.6%。", []),
+    ("截至9月底,金华各级法院共受理以市政府为被告的行政诉讼案件115件。", []),
+    ("自2018年以来,全区各级人民调解组织共受理人民调解案件295980件,成功调解293845件。", []),
+    ("近三年共受理行政复议案件300件。", []),
+    ("“十四五”以来办理法律援助案件4.4万余件。", []),
+    ("2021年,广州市区两级行政复议机构通过调解和解办结行政复议案件1706件;今年上半年,通过调解和解办结行政复议案件518件。", []),
+    ("开展矛盾纠纷排查化解专项行动期间,共受理并调处矛盾纠纷3921件。", []),
+    # the report's own year, and its end, are the year
+    ("2022年,全市共办理法律援助案件1123件。", [("legal_aid.cases", 1123.0, "=")]),
+    ("截至2022年底,全县共有人民调解组织356个。", [("mediation.organizations", 356.0, "=")]),
+    # a stock counted up to now is the year's figure
+    ("截至目前,全区共有人民调解组织632个。", [("mediation.organizations", 632.0, "=")]),
+]
+
+
+@check(PERIOD)
+def test_figures_for_another_period_are_not_stated(text, expected):
+    assert stated(text, report_year=2022) == expected
+
+
+def test_year_to_date_is_the_year_in_an_annual_report_only():
+    text = "今年以来,共办理法律援助案件51件,解答法律咨询600余人次。"
+    assert stated(text, annual_report=False) == []
+    assert stated(text, annual_report=True) == [("legal_aid.cases", 51.0, "="), ("legal_aid.consultations", 600.0, ">=")]
+
+
+def test_a_period_opening_a_paragraph_governs_its_later_sentences():
+    text = "今年以来,全县人民调解工作扎实推进。共受理纠纷10199件,调解成功10168件。\n2023年全县共有调解员1281人。"
+    assert stated(text, report_year=2023) == [("mediation.mediators", 1281.0, "=")]
+
+
+def test_a_date_inside_an_aside_qualifies_only_its_figure():
+    text = "全年共审结行政复议案件422件(包括2018年结转案件),综合纠错率为20.1%。"
+    assert stated(text, report_year=2019) == [
+        ("admin_review.concluded", 422.0, "="), ("admin_review.correction_rate", 20.1, "=")]
+
+
+# ---------------------------------------------------------------- whose figure
+WHOSE = [
+    # a sub-unit's count beside the region's total
+    ("全市全年共收到行政复议案件1262件。其中,市政府收到1197件,区政府收到65件。", [("admin_review.received", 1262.0, "=")]),
+    ("全省各级行政复议机构新收行政复议申请5422件,受理行政复议案件3129件。报送数据的省直部门共收到行政复议申请376件,受理250件。",
+     [("admin_review.received", 5422.0, "="), ("admin_review.accepted", 3129.0, "=")]),
+    # ... but the only count given is the region's own
+    ("2021年,区政府收到行政复议申请281件。", [("admin_review.received", 281.0, "=")]),
+    # cases against the government (respondent), not cases it reviewed
+    ("以区政府为被申请人的复议案件共11件,案件类型涉及信息公开、履职等。目前审结10件,其中纠错1件。", []),
+    # one kind of what is counted
+    ("省级社会团体调解组织达到8个。", []),
+    ("专业性、行业性调解组织26家。", []),
+    ("荣获自治区金牌人民调解员6人。", []),
+    ("部门正职负责人出庭应诉案件数为616件。", []),
+    ("2022年,我省办结农民工法律援助案件1762件。", []),
+    ("受理行政征收类案件35件。", []),
+    ("受理二审行政诉讼案件3780件。", []),
+    # all of them, though the words look alike
+    ("全市现有专兼职人民调解员8525名。", [("mediation.mediators", 8525.0, "=")]),
+    ("计有专、兼职人民调解员1281人。", [("mediation.mediators", 1281.0, "=")]),
+    ("现有各级各类人民调解委员会1933个。", [("mediation.organizations", 1933.0, "=")]),
+    # government texts quote court figures for the region
+    ("我市各级人民法院共受理行政诉讼案件377件。", [("admin_litigation.cases", 377.0, "=")]),
+]
+
+
+@check(WHOSE)
+def test_figures_of_a_part_or_another_body_are_not_the_regions(text, expected):
+    assert stated(text) == expected
+
+
+def test_in_a_court_voiced_text_the_courts_docket_is_not_the_governments():
+    text = "全省法院新收行政诉讼案件11979件。全省行政复议机关新收行政复议案件7302件。"
+    assert stated(text, court_voice=True) == [("admin_review.received", 7302.0, "=")]
+    assert stated(text) == [("admin_litigation.cases", 11979.0, "="), ("admin_review.received", 7302.0, "=")]
+
+
+def test_court_voice_is_read_from_the_opening():
+    from fazhi_parse.scopes import court_voice
+
+    assert court_voice("6月12日上午,云南省高级人民法院、云南省司法厅首次联合发布2023年度《行政复议和行政审判白皮书》")
+    assert court_voice("重庆市行政复议暨行政诉讼白皮书新闻发布会通报") is False
+    assert not court_voice("2023年,全市各级人民法院共受理行政诉讼案件377件。")
+
+
+# ---------------------------------------------------------------- outcome vs volume
+OUTCOME = [
+    ("累计受理矛盾纠纷10346件,调处成功10343件,调处成功率99.97%。",
+     [("mediation.disputes_mediated", 10346.0, "="), ("mediation.disputes_resolved", 10343.0, "="),
+      ("mediation.success_rate", 99.97, "=")]),
+    ("各级调解组织受理矛盾纠纷5935宗,成功调处5883宗。",
+     [("mediation.disputes_mediated", 5935.0, "="), ("mediation.disputes_resolved", 5883.0, "=")]),
+    ("区政府收到行政复议申请281件,以调解、和解等方式结案51件。",
+     [("admin_review.received", 281.0, "="), ("admin_review.mediated_settled", 51.0, "=")]),
+    ("行政复议机构通过调解和解办结行政复议案件300件。", [("admin_review.mediated_settled", 300.0, "=")]),
+    # organisations and people need their noun, not any 个 or 名
+    ("设立物业人民调解工作室28个、连锁企业人民调解工作室14个。", []),
+    ("孵化智艳人民调解工作室、法通法律工作站等3个。", []),
+    ("人民调解组织调解纠纷2000件,形成调解协议1960件。", [("mediation.disputes_mediated", 2000.0, "=")]),
+]
+
+
+@check(OUTCOME)
+def test_outcomes_are_told_from_volumes(text, expected):
+    assert stated(text) == expected
+
+
+# ---------------------------------------------------------------- lists and breakdowns
+LISTS = [
+    ("驳回复议申请73件,维持201件,终止62件。",
+     [("admin_review.rejected", 73.0, "="), ("admin_review.upheld", 201.0, "="), ("admin_review.terminated", 62.0, "=")]),
+    ("行政复议撤销原具体行政行为22件、确认违法21件、变更1件、责令履行4件,共48件 占已审结案件4.18%。",
+     [("admin_review.revoked", 22.0, "="), ("admin_review.confirmed_illegal", 21.0, "="), ("admin_review.altered", 1.0, "="),
+      ("admin_review.ordered_perform", 4.0, "="), ("admin_review.corrected", 48.0, "="),
+      ("admin_review.correction_rate", 4.18, "=")]),
+    # a share of a count that has no catalog rate gives nothing
+    ("在已审结行政复议案件中,维持原具体行政行为的763件,占已审结案件的66.46%。", [("admin_review.upheld", 763.0, "=")]),
+    # the total of a breakdown named by its own noun, beside a wider total
+    ("福清市法律援助中心共受理指派案件4459件,其中法律援助案件450件,刑事全覆盖试点案件2179件。",
+     [("legal_aid.cases", 450.0, "=")]),
+    # categories inside a breakdown are labels, not another topic's figures
+    ("法律援助中心2024年共办理案件1365件,其中刑事案件1175件,民事行政案件190件。", [("legal_aid.cases", 1365.0, "=")]),
+    # parts of a count about other work
+    ("共接收审查归档案卷3927份,其中法律援助案件1414件,法律帮助案件2513件。", []),
+    ("案件终止的行政复议案件共262件,其中申请人自愿撤回复议申请67件。", [("admin_review.terminated", 262.0, "=")]),
+]
+
+
+@check(LISTS)
+def test_lists_totals_and_breakdowns(text, expected):
+    assert stated(text) == expected
+
+
+# ---------------------------------------------------------------- cue and figure apart
+APART = [
+    ("全省行政复议机关2023年以调解和解方式结案980件,占审结案件总数的21.69%。",
+     [("admin_review.mediated_settled", 980.0, "="), ("admin_review.mediation_settlement_rate", 21.69, "=")]),
+    ("行政机关负责人出庭应诉的87件,占诉讼案件的21.75%。",
+     [("admin_litigation.head_appeared", 87.0, "="), ("admin_litigation.head_appearance_rate", 21.75, "=")]),
+    # the subject of one sentence carries to the next in its paragraph
+    ("2019年全市各级行政复议机关共收到行政复议申请469件,经审查后受理430件。从审理结果看,全年共审结422件。",
+     [("admin_review.received", 469.0, "="), ("admin_review.accepted", 430.0, "="), ("admin_review.concluded", 422.0, "=")]),
+    # ... and a section heading's subject to its paragraphs
+    ("(一)行政复议案件\n3.审结情况。本期新收案件中受理1243件,上期结转126件,合计审理案件1369件。其中,已审结案件1148件。",
+     [("admin_review.accepted", 1243.0, "="), ("admin_review.concluded", 1148.0, "=")]),
+    # ... but not across paragraphs without one
+    ("全年共收到行政复议申请469件。\n全年共审结422件。", [("admin_review.received", 469.0, "=")]),
+    # a stage verb names the metric before the case noun nearer the figure
+    ("全年共审结各类行政诉讼案件128件。", [("admin_litigation.concluded", 128.0, "=")]),
+    ("新收一审行政诉讼案件3362件。", [("admin_litigation.cases", 3362.0, "=")]),
+    # the figure before what it counts, with 的
+    ("一支6万余人的人民调解员队伍穿梭于大街小巷。", [("mediation.mediators", 60000.0, ">=")]),
+    ("共审核发放659件法律援助案件的办案补贴96.74万元。", []),
+    # a name in quotes is not a statistic
+    ("在行政复议案件办理中探索推行“四个百分百”工作法。", []),
+]
+
+
+@check(APART)
+def test_cue_and_figure_apart(text, expected):
+    assert stated(text) == expected
+
+
+# ---------------------------------------------------------------- mirror-site artefacts
+MIRROR = [
+    ("2020年,重慶各級(jí)行政復(fù)議機(jī)關(guān)共辦理行政復(fù)議案件4148件,受理3246件,辦結(jié)3086件,審結(jié)率為95.07%。",
+     [("admin_review.received", 4148.0, "="), ("admin_review.accepted", 3246.0, "="),
+      ("admin_review.concluded", 3086.0, "="), ("admin_review.concluded_rate", 95.07, "=")]),
+    ("以確認(rèn)違法、撤銷、變更、責(zé)令履行等直接糾錯(cuò)413件,直接糾錯(cuò)率為13.38%。",
+     [("admin_review.corrected", 413.0, "="), ("admin_review.correction_rate", 13.38, "=")]),
+]
+
+
+@check(MIRROR)
+def test_pinyin_annotations_are_skipped_for_matching(text, expected):
+    assert stated("行政复议工作。" + text) == expected
+
+
+def test_offsets_point_into_the_annotated_original():
+    text = "行政复议工作。辦結(jié)3086件,審結(jié)率為95.07%。"
+    sentences, _, facts = parse_body("r", text)
+    assert [f["figure_text"] for f in facts] == ["3086件", "95.07%"]
+    for f in facts:
+        assert text[f["char_start"] - 1 : f["char_start"] - 1 + f["char_length"]] == f["figure_text"]
+    assert all(text[s["char_start"] - 1 : s["char_start"] - 1 + s["char_length"]] == s["text"] for s in sentences)
+    assert facts[0]["clause"] == "辦結(jié)3086件"
+
+
+def test_strip_ruby_maps_every_position_back():
+    from fazhi_parse.text import strip_ruby
+
+    compact, index = strip_ruby("審結(jié)率(含舊存1436件)(APP)")
+    assert compact == "審結率(含舊存1436件)(APP)"
+    assert [("審結(jié)率(含舊存1436件)(APP)")[i] for i in index[:-1]] == list(compact)
+    assert strip_ruby("没有注音(含3件)") == ("没有注音(含3件)", None)
+
+
+# ---------------------------------------------------------------- wording variants
+VARIANTS = [
+    ("共办理行政复议申请案件11533件,其中,依法受理9428件。",
+     [("admin_review.received", 11533.0, "="), ("admin_review.accepted", 9428.0, "=")]),
+    ("全年结案(包括案前调解、不予受理及受理后审结)86件。", []),
+    ("行政复议工作。全年结案(包括案前调解、不予受理及受理后审结)86件。", [("admin_review.concluded", 86.0, "=")]),
+    ("全年累计受理法律援助案件834件,解答群众来电来访咨询5650人次。",
+     [("legal_aid.cases", 834.0, "="), ("legal_aid.consultations", 5650.0, "=")]),
+    ("法律援助中心接待解答群众来访、来电等法律咨询17599批次。", [("legal_aid.consultations", 17599.0, "=")]),
+    ("12348平台接待群众来电4390人次,窗口接待群众来访1619人次。", []),
+    ("受理法律援助案件2.7万余件,解答法律咨询34万余人次。",
+     [("legal_aid.cases", 27000.0, ">="), ("legal_aid.consultations", 340000.0, ">=")]),
+    ("街道领导及时出庭应诉,应诉率达100%。", [("admin_litigation.head_appearance_rate", 100.0, "=")]),
+    ("复议后又提起行政诉讼的共119件。", [("admin_review.lawsuit_after", 119.0, "=")]),
+]
+
+
+@check(VARIANTS)
+def test_wording_variants(text, expected):
+    assert stated(text) == expected

@@ -1,0 +1,64 @@
+"""Extraction accuracy on real texts: the dev corpus and the samples, built
+through the whole pipeline and scored by the shared scorer against their
+hand-checked gold (`../shared/gold`). The floors are the levels reached; raise
+them as they rise, never lower them to let a change through."""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SEEDS, Pipeline, step_failures
+
+SHARED = REPO.parent / "shared"
+SCORER = SHARED / "tools" / "score.py"
+DEV_CORPUS = SHARED / "corpus" / "dev"
+
+# (gold set, reports folder) -> floors for facts precision, recall and F1
+FLOORS = {
+    "dev": (DEV_CORPUS, {"precision": 0.99, "recall": 0.98, "f1": 0.985}),
+    "seeds": (SEEDS, {"precision": 1.0, "recall": 1.0, "f1": 1.0}),
+}
+
+pytestmark = pytest.mark.skipif(not SCORER.exists() or not DEV_CORPUS.exists(), reason="../shared not available")
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("fazhi_shared_score", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def scored(request, tmp_path_factory):
+    gold_set = request.param
+    corpus, floors = FLOORS[gold_set]
+    root = tmp_path_factory.mktemp(f"accuracy_{gold_set}")
+    reports = root / "reports"
+    shutil.copytree(corpus, reports)
+    p = Pipeline(reports=reports, warehouse=root / "wh" / "fazhi.duckdb")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FAZHI_REPORTS_DIR", str(reports))
+        mp.setenv("FAZHI_WAREHOUSE", str(p.warehouse))
+        mp.delenv("FAZHI_WORK_DB", raising=False)
+        result = p.run()
+    assert result.success, step_failures(result)
+    score = _scorer()
+    docs, facts = score.load_predictions(p.warehouse)
+    catalog = {r["metric_code"] for r in score.read_csv(SHARED / "spec" / "metric_catalog.csv")}
+    return gold_set, floors, score.score(SHARED / "gold" / gold_set, docs, facts, catalog)
+
+
+def test_facts_stay_above_their_floors(scored):
+    gold_set, floors, result = scored
+    got = result["facts"]
+    low = {k: (got[k], floor) for k, floor in floors.items() if got[k] < floor}
+    assert not low, f"{gold_set}: below the floor: {low}; extras {result['extras']}; misses {result['misses']}"
+
+
+def test_every_gold_document_is_in_the_warehouse(scored):
+    _, _, result = scored
+    assert result["documents_missing"] == []

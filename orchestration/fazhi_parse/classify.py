@@ -23,14 +23,8 @@ from fazhi_parse.periods import FULL_YEAR, Period, opening_period, period_at, pe
 _HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
 # Greedy: its match ends right after the last hard delimiter (one C-level scan, no match objects per delimiter).
 _UPTO_LAST_DELIM = re.compile(r".*" + _HARD_DELIM.pattern, re.S)
-_FILLER = re.compile(
-    r"共计|合计|总计|累计|全年|今年|年内|以来|当年|年度|全[县区市州盟旗]|我[县区市州盟旗]|本级|各级|各类|依法|"
-    r"其中|分别|已经|已|均|达到|达|为|了|的|案件|申请|总数|数量|期间|全部|再|予以|作出|决定|目前|截至|截止|"
-    r"现有|已有|共有|有|各|类|件|起|个|人|次|年|月|底|止|在|对|中|通过|方式|进行|实现|完成|开展|组织|同比|"
-    r"成功|保持|稳定在|共|新|办理|处理|行政|政府|本|年初|上半年|下半年|全[年部]|本期|经审查后|经审查|"
-    r"原具体行政行为|原行政行为|具体行政行为|行政行为|又|化解行政争议|行政争议|以及|以|等|直接|"
-    r"群众|来电|来访|来信|电话|现场|窗口|线上|线下|网上|[\d\s.,、()（）“”\"'‘’《》%]"
-)
+# Characters that never make a clause about something else: digits, spaces, punctuation.
+_FILLER_CHARS = r"[\d\s.,、()（）“”\"'‘’《》%]"
 _RATE_FILLER = re.compile(
     r"(?:分别)?(?:同比)?(?:始终|继续|连续\S{0,3}|均|仍)?"
     r"(?:保持在|保持|稳定在|稳定|提升至|提升到|提高至|提高到|上升至|上升到|达到了|达到|高达|均达|均为|达|为|是|实现|仅为|仅)?$"
@@ -44,8 +38,21 @@ _CHANGE = re.compile(
 # final newline (`$`), so a clause ending otherwise needs no search, which would
 # try the pattern at every character.
 _CHANGE_LAST = frozenset(w[-1] for w in _DIRECTIONS) | {"了"}
-_BASELINE = re.compile(r"上年|去年|上一年|同期|由$|从$|比$|较$")
-_TARGET = re.compile(r"力争|争取|目标|确保|预计|计划|拟|要求|不低于|不少于|不高于|控制在")
+# The words of these roles are in rules/clause_words.csv (filler, baseline, target).
+_BASELINE_ENDS = r"|由$|从$|比$|较$"  # a baseline figure right after 由/从/比/较
+
+
+@cache
+def clause_words() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(filler, baseline, target) patterns from rules/clause_words.csv."""
+    words: dict[str, list[str]] = {}
+    for r in _read("clause_words.csv"):
+        words.setdefault(r["role"], []).extend(r["words"].split("|"))
+    return (
+        re.compile(_alternation(words["filler"]) + "|" + _FILLER_CHARS),
+        re.compile(_alternation(words["baseline"]) + _BASELINE_ENDS),
+        re.compile(_alternation(words["target"])),
+    )
 _PARTS_WORD = "其中"
 # What a figure counts, printed right after it: 1200名专兼职人民调解员, 86件行政复议案件.
 _TRAILING = re.compile(
@@ -178,7 +185,7 @@ def _is_bare(rs: Rules, clause: str, topic: str) -> bool:
         rest = rs.rate[topic][0].sub("", rest)
     if topic in rs.count:
         rest = rs.count[topic][0].sub("", rest)
-    rest = _FILLER.sub("", rest)
+    rest = clause_words()[0].sub("", rest)
     return len(rest) <= 2
 
 
@@ -379,7 +386,7 @@ def classify_figures(
             continue
         if fig.start and simplified[fig.start - 1] in _OPEN_QUOTES:
             continue  # a name, not a statistic: “四个百分百”, 「三个一」
-        if _TARGET.search(clause):
+        if clause_words()[2].search(clause):
             continue
         c.period = period_at(periods, fig.start, paragraph_period)
         # Year-on-year change of the figure before it.
@@ -393,7 +400,7 @@ def classify_figures(
                 c.channel = prev.channel
                 c.rule = f"change:{ch.group(0)}"
             continue
-        if _BASELINE.search(clause):
+        if clause_words()[1].search(clause):
             continue
         metric = rule = None
         if topic is not None:

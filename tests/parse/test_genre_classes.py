@@ -245,3 +245,25 @@ VARIANTS = [
 @check(VARIANTS)
 def test_wording_variants(text, expected):
     assert stated(text) == expected
+
+
+# ---------------------------------------------------------------- the rule files themselves
+def _rule_files():
+    from importlib import resources
+
+    return sorted(p for p in resources.files("fazhi_parse.rules").iterdir() if p.name.endswith(".csv"))
+
+
+@pytest.mark.parametrize("path", _rule_files(), ids=lambda p: p.name)
+def test_every_rule_row_names_the_class_it_serves(path):
+    import csv
+    import re
+
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows, f"{path.name} is empty"
+    for row in rows:
+        assert (row.get("note") or "").strip(), f"{path.name}: a row without a note: {row}"
+        for column in ("pattern", "words", "cue"):
+            if row.get(column):
+                re.compile(row[column])  # every pattern compiles on its own

@@ -214,8 +214,12 @@ def _open_paren(text: str) -> int:
     return pos if depth else -1
 
 
-def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | None, str | None]:
-    """The metric named by the cue nearest the figure in its clause, if its unit fits."""
+def _metric_for(
+    rs: Rules, topic: str, clause: str, fig: Figure, rate_tail: bool = True
+) -> tuple[str | None, str | None]:
+    """The metric named by the cue nearest the figure in its clause, if its unit fits.
+    A rate cue must be followed by nothing but a verb of being (为, 达到…) unless
+    `rate_tail` is False (the caller has cut the clause at the cue's end)."""
     if fig.unit_kind == "percent":
         if fig.value > 100:
             return None, None  # every catalog rate is a share; over 100 is a misprint or another measure
@@ -223,7 +227,7 @@ def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | 
         m = None
         for m in rx.finditer(clause) if rx is not None else ():
             pass
-        if m is not None and _RATE_FILLER.match(clause[m.end():].replace(" ", "")):
+        if m is not None and (not rate_tail or _RATE_FILLER.match(clause[m.end():].replace(" ", ""))):
             return words[m.group(0)], m.group(0)
     elif fig.unit_kind == "count":
         rx, words = rs.count.get(topic, (None, None))
@@ -243,6 +247,11 @@ def _metric_for(rs: Rules, topic: str, clause: str, fig: Figure) -> tuple[str | 
 # A case noun named with its domain (法律援助案件, 行政复议申请): a count that says it
 # beside a total that does not is the catalog figure; the total is wider.
 _NAMED_NOUN = re.compile(r"(?<!撤回)(?<!撤销)(?:法律援助|法援|行政复议|复议|行政诉讼|行政应诉)(?:案件|申请)")
+# A level reached from a baseline: 由A降至B, 从A件增加到B件.
+_TO_LEVEL = re.compile(
+    r"\s*(?:下降|降低|上升|提高|提升|增加|减少|增长|回落)?(?:至|到)\s*$|\s*(?:降|升|增|减)(?:至|到)\s*$"
+)
+_FROM = re.compile(r"(?:由|从)(?!.*(?:由|从))")
 _SHARE = re.compile(r"\s*占(?!比)")
 _TOTAL_WORD = re.compile(r"\s*(?:共|共计|合计|总计)\s*$")
 
@@ -389,6 +398,19 @@ def classify_figures(
         if clause_words()[2].search(clause):
             continue
         c.period = period_at(periods, fig.start, paragraph_period)
+        if topic is not None and len(out) > 1 and _TO_LEVEL.match(clause):
+            # 复议后起诉率由2018年的30.7%降至14.6%: the level reached is the metric's figure,
+            # for the period in force before the baseline's 由.
+            prev = out[-2]
+            frm = _FROM.search(prev.clause)
+            if frm is not None:
+                metric, rule = _metric_for(rs, topic, prev.clause[: frm.start()], fig, rate_tail=False)
+                if metric:
+                    c.metric_code, c.rule, c.topic = metric, f"to_level:{rule}", topic
+                    c.period = period_at(periods, prev.clause_start + frm.start(), paragraph_period)
+                    c.scope = scope_of(simplified, start, prev.clause_start, fig.start, metric, court_voice)
+                    last_level = c
+            continue
         # Year-on-year change of the figure before it.
         ch = _CHANGE.search(clause) if _may_end_a_change(clause) else None
         if ch:

@@ -184,6 +184,10 @@ APART = [
     # the figure before what it counts, with 的
     ("一支6万余人的人民调解员队伍穿梭于大街小巷。", [("mediation.mediators", 60000.0, ">=")]),
     ("共审核发放659件法律援助案件的办案补贴96.74万元。", []),
+    # a level reached from a baseline (由A降至B): B, for the period before the baseline's date
+    ("行政复议后起诉率由2018年的30.7%降至14.6%。", [("admin_review.lawsuit_after_rate", 14.6, "=")]),
+    ("全年办理行政复议案件由上年的120件增加到156件。", [("admin_review.received", 156.0, "=")]),
+    ("行政诉讼败诉率从10%降至6.2%。", [("admin_litigation.loss_rate", 6.2, "=")]),
     # a name in quotes is not a statistic
     ("在行政复议案件办理中探索推行“四个百分百”工作法。", []),
 ]

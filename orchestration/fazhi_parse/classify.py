@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 
 from fazhi_parse.numbers import Figure
-from fazhi_parse.scopes import REGION, RESPONDENT, scope_of
+from fazhi_parse.scopes import REGION, RESPONDENT, SUBTYPE, scope_of
 from fazhi_parse.periods import FULL_YEAR, Period, opening_period, period_at, period_events, settle
 
 _HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
@@ -237,6 +237,11 @@ def _metric_for(
                 verb = m
         # 审结各类行政诉讼案件12865件: the stage verb, not the case noun nearer the figure.
         m = verb or m
+        if m is not None and _JOINED.match(clause, 0, m.start()):
+            # 撤销和确认违法65件: two kinds counted together are neither
+            before = [b for b in rx.finditer(clause, 0, m.start()) if b.end() == _JOINED.match(clause, 0, m.start()).start(1)]
+            if before and words[before[-1].group(0)][0].metric != words[m.group(0)][0].metric:
+                return None, None
         if m is not None:
             for cue in words[m.group(0)]:
                 if fig.unit in cue.units:
@@ -252,6 +257,10 @@ _TO_LEVEL = re.compile(
     r"\s*(?:下降|降低|上升|提高|提升|增加|减少|增长|回落)?(?:至|到)\s*$|\s*(?:降|升|增|减)(?:至|到)\s*$"
 )
 _FROM = re.compile(r"(?:由|从)(?!.*(?:由|从))")
+# Up to a joining word right before a cue: 撤销和确认违法 (group 1 is the joiner).
+_JOINED = re.compile(r".*?([和及与、]|以及)$", re.S)
+# Words that make a clause speak of the whole region again.
+_WHOLE = re.compile(r"全[省市县区州盟旗]|各级|全部|总数|共有|计有|总计|合计")
 _SHARE = re.compile(r"\s*占(?!比)")
 _TOTAL_WORD = re.compile(r"\s*(?:共|共计|合计|总计)\s*$")
 
@@ -305,6 +314,11 @@ _OPEN_QUOTES = frozenset("“「『《\"'‘")
 _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 
 
+def _full_sentence_start(text: str, start: int) -> int:
+    """Where the sentence ending in 。!? (not ；) that holds `start` begins."""
+    return max(text.rfind(ch, 0, start) for ch in "。！？!?\n") + 1
+
+
 def _drop_asides(clause: str) -> str:
     if ")" not in clause and "）" not in clause:
         return clause
@@ -353,7 +367,9 @@ def classify_figures(
     # its clauses inherit it, so they must be bare.
     topic: str | None = carried_topic
     pos = start
-    periods = period_events(simplified, start, end, report_year)
+    # A period set before a semicolon holds to the full stop: 2022年1月至2025年6月，…；共受理…
+    full_start = _full_sentence_start(simplified, start)
+    periods = period_events(simplified, full_start, end, report_year)
     paragraph_period = opening_period(simplified, start, report_year)
     last_fact: Classified | None = None  # the latest total (a possible parent)
     last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
@@ -471,12 +487,18 @@ def classify_figures(
                     c.channel = parent.channel
                 elif metric:
                     c.metric_code, c.rule = metric, rule
+                    c.topic, c.own_topic = topic, not inherited
+                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice)
                     last_level = c
                 continue
         if metric:
             c.metric_code, c.rule = metric, rule
             c.topic, c.own_topic = topic, not inherited
             c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice)
+            if (c.scope == REGION and len(out) > 1 and out[-2] is last_level and last_level.scope == SUBTYPE
+                    and last_level.figure.start >= start and not _WHOLE.search(clause)):
+                # 行业性专业性人民调解组织1503个，调解员9784人: the list goes on about that kind
+                c.scope = SUBTYPE
             last_level = c
             if fig.unit_kind == "count":  # only counts have parts
                 last_fact = c

@@ -8,7 +8,7 @@ from fazhi_parse.numbers import Figure, find_figures
 from fazhi_parse.schema import FACTS, MENTIONS, PARSER_VERSION
 from fazhi_parse.scopes import SUB_UNIT, court_voice, settle_sub_units
 from fazhi_parse.sections import sentence_columns
-from fazhi_parse.text import strip_ruby, to_simplified
+from fazhi_parse.text import matching_text, to_simplified
 
 
 @dataclass(slots=True)
@@ -100,12 +100,13 @@ def body_rows(
 ) -> BodyRows:
     """Sentence, mention and fact rows of one text (no document metadata).
 
-    Rules read the text without mirror-site pinyin annotations (see
-    `strip_ruby`); every span is mapped back to the original before it is stored.
+    Rules read the text without mirror-site pinyin annotations and without
+    line breaks that only wrap a line (see `text.matching_text`); every span is
+    mapped back to the original before it is stored.
     """
     if simplified is None:
         simplified, _ = to_simplified(text)
-    compact, index = strip_ruby(simplified)
+    compact, index = matching_text(simplified)
     if index is None:
         def at(i: int) -> int:
             return i

@@ -98,10 +98,13 @@ def opening_period(text: str, sentence_start: int, report_year: int | None) -> P
 
 
 def settle(period: Period, annual_report: bool, stock: bool) -> Period:
-    """A year-to-date or up-to-now period made definite: the whole year for a
-    stock (counted as it stands) or in an annual report (written at the year's end)."""
+    """A year-to-date, up-to-now or several-years period made definite: the whole
+    year for a stock (counted as it stands) and, for the year so far, in an
+    annual report (written at the year's end)."""
     if period.kind == SNAPSHOT and (stock or annual_report):
         return Period(YEAR, period.text)
+    if period.kind == MULTI and stock:
+        return Period(YEAR, period.text)  # 5年来…；全省设立调解组织5917个: what stands now
     if period.kind == YEAR_TO_DATE and annual_report:
         return Period(YEAR, period.text)
     return period

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-REGION, SUB_UNIT, RESPONDENT, COURT = "region", "sub_unit", "respondent", "court"
+REGION, SUB_UNIT, RESPONDENT, SUBTYPE, COURT = "region", "sub_unit", "respondent", "subtype", "court"
 # A court speaking in the text: it issues or co-issues it (…高级人民法院…联合发布…白皮书).
 _COURT_VOICE = re.compile(r"人民法院[^。\n]{0,40}(?:发布|通报)|(?:行政审判|审判)白皮书|法院工作报告")
 

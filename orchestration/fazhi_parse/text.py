@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
 
 import opencc
@@ -166,22 +167,62 @@ _RUBY = re.compile(
 
 
 def strip_ruby(simplified: str) -> tuple[str, list[int] | None]:
-    """Text without pinyin annotations, and for each of its positions (plus the
-    end) the position in the input; (simplified, None) when there are none.
-
-    Rules match the compact text; spans map back through the list, so offsets
-    still point into the original, annotations included.
-    """
+    """Text without pinyin annotations and its position map (see matching_text)."""
     if "(" not in simplified and "（" not in simplified:
         return simplified, None
-    spans = [m.span() for m in _RUBY.finditer(simplified)]
-    if not spans:
-        return simplified, None
+    return _cut(simplified, [m.span() for m in _RUBY.finditer(simplified)])
+
+
+def _cut(text: str, cuts: list[tuple[int, int]]) -> tuple[str, list[int] | None]:
+    """text without the sorted, disjoint spans `cuts`, and for each of its
+    positions (plus the end) the position in `text`."""
+    if not cuts:
+        return text, None
     pieces, index, pos = [], [], 0
-    for a, b in spans:
-        pieces.append(simplified[pos:a])
+    for a, b in cuts:
+        pieces.append(text[pos:a])
         index.extend(range(pos, a))
         pos = b
-    pieces.append(simplified[pos:])
-    index.extend(range(pos, len(simplified) + 1))
+    pieces.append(text[pos:])
+    index.extend(range(pos, len(text) + 1))
     return "".join(pieces), index
+
+
+# Text copied from a PDF or a fixed-width page breaks lines at a width, not at
+# sentence ends (…全县共受理行政复议案件9起，已全部审结，结案率达到100%。所\n有办结案件…).
+# Such a document has many lines of about the same length; a line of that
+# length not ending a sentence continues on the next line.
+_SENTENCE_ENDS = frozenset("。！？!?；;：:")
+_HEADING_START = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)")
+
+
+def soft_breaks(text: str) -> list[int]:
+    """Positions of line breaks that only wrap a line (hard-wrapped text), in order."""
+    if text.count("\n") < 8:
+        return []
+    lines = text.split("\n")
+    lengths = [len(line) for line in lines if len(line.strip()) >= 10]
+    if len(lengths) < 8:
+        return []
+    width, _ = Counter(lengths).most_common(1)[0]
+    wrapped = sum(1 for n in lengths if width - 2 <= n <= width)
+    if width < 16 or wrapped < 0.4 * len(lengths):
+        return []
+    out, pos = [], 0
+    for line, following in zip(lines, lines[1:]):
+        pos += len(line)
+        if (width - 2 <= len(line) and line.rstrip()[-1:] not in _SENTENCE_ENDS and following.strip()
+                and not _HEADING_START.match(following)):
+            out.append(pos)
+        pos += 1
+    return out
+
+
+def matching_text(simplified: str) -> tuple[str, list[int] | None]:
+    """The text rules match: without mirror-site pinyin annotations (审结(jié))
+    and without line breaks that only wrap a line. Returns it with, for each of
+    its positions (plus the end), the position in the input; (simplified, None)
+    when nothing was removed."""
+    cuts = [m.span() for m in _RUBY.finditer(simplified)] if ("(" in simplified or "（" in simplified) else []
+    cuts += [(p, p + 1) for p in soft_breaks(simplified)]
+    return _cut(simplified, sorted(cuts))

@@ -37,6 +37,13 @@ PERIOD = [
     ("“十四五”以来办理法律援助案件4.4万余件。", []),
     ("2021年,广州市区两级行政复议机构通过调解和解办结行政复议案件1706件;今年上半年,通过调解和解办结行政复议案件518件。", []),
     ("开展矛盾纠纷排查化解专项行动期间,共受理并调处矛盾纠纷3921件。", []),
+    ("2019年1月至6月,我局办理行政诉讼案件31宗。", []),
+    ("深入开展“以案治本”专项行动,办结复议案件326件,直接纠错25件。", []),
+    # a period set before a semicolon holds to the full stop
+    ("2022年1月至2025年6月,全市人民调解组织排查发现矛盾纠纷1.8万余件;共受理各类矛盾纠纷5.2万余件,调解成功5.1万余件。", []),
+    # ... but what stands now is counted as it stands
+    ("5年来,全省办理法律援助案件4.4万余件;全省设立调解组织5917个,配备人民调解员2.58万余名。",
+     [("mediation.organizations", 5917.0, "="), ("mediation.mediators", 25800.0, ">=")]),
     # the report's own year, and its end, are the year
     ("2022年,全市共办理法律援助案件1123件。", [("legal_aid.cases", 1123.0, "=")]),
     ("截至2022年底,全县共有人民调解组织356个。", [("mediation.organizations", 356.0, "=")]),
@@ -85,6 +92,14 @@ WHOSE = [
     ("2022年,我省办结农民工法律援助案件1762件。", []),
     ("受理行政征收类案件35件。", []),
     ("受理二审行政诉讼案件3780件。", []),
+    ("建有行业性专业性人民调解组织1503个,调解员9784人。", []),
+    ("专业性、行业性调解组织26家,个人调解工作室12个,计有专、兼职人民调解员1281人。",
+     [("mediation.mediators", 1281.0, "=")]),
+    ("行专调委会累计调处矛盾纠纷8833件。", []),
+    ("已评定星级人民调解员共723名。", []),
+    ("全年开庭审结行政诉讼案件118件,其中行政机关正职负责人出庭6件。", [("admin_litigation.concluded", 118.0, "=")]),
+    ("12348热线解答来电法律咨询2013批次,来访法律咨询298批次。", []),
+    ("为农民工提供法律咨询2.8万人次。", []),
     # all of them, though the words look alike
     ("全年共办理刑事、民事、行政法律援助案件1200件。", [("legal_aid.cases", 1200.0, "=")]),
     ("全年办理民事法律援助案件300件。", []),
@@ -184,6 +199,8 @@ APART = [
     # the figure before what it counts, with 的
     ("一支6万余人的人民调解员队伍穿梭于大街小巷。", [("mediation.mediators", 60000.0, ">=")]),
     ("共审核发放659件法律援助案件的办案补贴96.74万元。", []),
+    # two kinds counted together are neither
+    ("行政复议审结422件,撤销和确认违法65件,变更和责令履行21件。", [("admin_review.concluded", 422.0, "=")]),
     # a level reached from a baseline (由A降至B): B, for the period before the baseline's date
     ("行政复议后起诉率由2018年的30.7%降至14.6%。", [("admin_review.lawsuit_after_rate", 14.6, "=")]),
     ("全年办理行政复议案件由上年的120件增加到156件。", [("admin_review.received", 156.0, "=")]),
@@ -211,6 +228,36 @@ MIRROR = [
 @check(MIRROR)
 def test_pinyin_annotations_are_skipped_for_matching(text, expected):
     assert stated("行政复议工作。" + text) == expected
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def test_hard_wrapped_lines_are_read_as_one_sentence():
+    paragraph = (
+        "根据上级党委、政府关于全面深化法治政府建设的统一部署,我县系统性推进行政复议体制改革,"
+        "取得了阶段性成效。县人民政府作为本级唯一的行政复议机关,统一行使行政复议职责,县司法局"
+        "具体承担案件的办理工作。本年度全县共受理行政复议案件9起,已全部审结,结案率达到100%。"
+        "所有办结案件均实现了案结事了,未引发后续的行政诉讼,行政复议化解行政争议的主渠道作用得到显现。"
+        "下一阶段,我县将继续深化改革,健全案件受理、审理、决定和执行各环节的工作机制,提升办案质量与效率,"
+        "推动行政复议工作规范化、专业化、信息化发展。"
+    )
+    text = _wrap(paragraph, 30)
+    assert stated(text) == [("admin_review.accepted", 9.0, "="), ("admin_review.concluded_rate", 100.0, "=")]
+    _, _, facts = parse_body("r", text)
+    for f in facts:
+        assert text[f["char_start"] - 1 : f["char_start"] - 1 + f["char_length"]] == f["figure_text"]
+
+
+def test_soft_breaks_only_in_hard_wrapped_text():
+    from fazhi_parse.text import soft_breaks
+
+    prose = "一、总体情况\n全年共受理行政复议案件120件。\n二、主要做法\n" * 3
+    assert soft_breaks(prose) == []
+    wrapped = ("全县共受理行政复议案件九起已全部审结结案率达到百分之百所\n" * 9) + "有办结案件。\n"
+    breaks = soft_breaks(wrapped)
+    assert breaks and all(wrapped[p] == "\n" for p in breaks)
 
 
 def test_offsets_point_into_the_annotated_original():

@@ -367,10 +367,15 @@ def classify_figures(
     # its clauses inherit it, so they must be bare.
     topic: str | None = carried_topic
     pos = start
-    # A period set before a semicolon holds to the full stop: 2022年1月至2025年6月，…；共受理…
-    full_start = _full_sentence_start(simplified, start)
-    periods = period_events(simplified, full_start, end, report_year)
-    paragraph_period = opening_period(simplified, start, report_year)
+    period_marks: list | None = None  # read once, when a figure is classified
+
+    def period_of(pos: int) -> Period:
+        nonlocal period_marks
+        if period_marks is None:
+            # A period set before a semicolon holds to the full stop: 2022年1月至2025年6月，…；共受理…
+            events = period_events(simplified, _full_sentence_start(simplified, start), end, report_year)
+            period_marks = [events, opening_period(simplified, start, report_year)]
+        return period_at(period_marks[0], pos, period_marks[1])
     last_fact: Classified | None = None  # the latest total (a possible parent)
     last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
     parts_from: int | None = None  # text position where a 其中 scope starts
@@ -413,7 +418,6 @@ def classify_figures(
             continue  # a name, not a statistic: “四个百分百”, 「三个一」
         if clause_words()[2].search(clause):
             continue
-        c.period = period_at(periods, fig.start, paragraph_period)
         if topic is not None and len(out) > 1 and _TO_LEVEL.match(clause):
             # 复议后起诉率由2018年的30.7%降至14.6%: the level reached is the metric's figure,
             # for the period in force before the baseline's 由.
@@ -423,7 +427,7 @@ def classify_figures(
                 metric, rule = _metric_for(rs, topic, prev.clause[: frm.start()], fig, rate_tail=False)
                 if metric:
                     c.metric_code, c.rule, c.topic = metric, f"to_level:{rule}", topic
-                    c.period = period_at(periods, prev.clause_start + frm.start(), paragraph_period)
+                    c.period = period_of(prev.clause_start + frm.start())
                     c.scope = scope_of(simplified, start, prev.clause_start, fig.start, metric, court_voice)
                     last_level = c
             continue
@@ -503,6 +507,10 @@ def classify_figures(
             if fig.unit_kind == "count":  # only counts have parts
                 last_fact = c
     for c in out:
+        if c.metric_code is None:
+            continue
+        if not (c.rule or "").startswith("to_level:"):  # a level from a baseline has its period already
+            c.period = period_of(c.figure.start)
         c.period = settle(c.period, annual_report, c.metric_code in STOCK_METRICS)
     _attach_basis(out)
     if carry is not None:

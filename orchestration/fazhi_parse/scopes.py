@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -66,11 +67,14 @@ def scope_of(
 
 def settle_sub_units(facts: list[dict]) -> None:
     """A sub-unit's figure is the region's own when the text gives no other:
-    区政府收到行政复议申请281件 in a district's text is the district's count. Marks,
+    区政府收到行政复议申请281件 in a district's text is the district's count,
+    unless other parts stand beside it (来电咨询2013批次，来访咨询298批次). Marks,
     in place, `sub_unit` facts as `region` when no `region` whole-year total of
     the same metric stands beside them. `facts` are dicts with metric_code,
     scope, is_total (a whole-year level figure that is not a breakdown part)."""
     totals = {f["metric_code"] for f in facts if f["is_total"] and f["scope"] == REGION}
+    parts = Counter(f["metric_code"] for f in facts if f["is_total"] and f["scope"] == SUB_UNIT)
     for f in facts:
-        if f["scope"] == SUB_UNIT and f["metric_code"] not in totals:
+        # Two or more parts and no total: the total is reached only by adding, so none is the region's.
+        if f["scope"] == SUB_UNIT and f["metric_code"] not in totals and parts[f["metric_code"]] == 1:
             f["scope"] = REGION

@@ -82,6 +82,9 @@ WHOSE = [
      [("admin_review.received", 5422.0, "="), ("admin_review.accepted", 3129.0, "=")]),
     # ... but the only count given is the region's own
     ("2021年,区政府收到行政复议申请281件。", [("admin_review.received", 281.0, "=")]),
+    # one channel alone is the total; two channels are parts of a total reached only by adding
+    ("法律援助中心共办理法律援助案件2136件,接待来访咨询1.2万人次。",
+     [("legal_aid.cases", 2136.0, "="), ("legal_aid.consultations", 12000.0, "=")]),
     # cases against the government (respondent), not cases it reviewed
     ("以区政府为被申请人的复议案件共11件,案件类型涉及信息公开、履职等。目前审结10件,其中纠错1件。", []),
     # one kind of what is counted

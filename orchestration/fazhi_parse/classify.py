@@ -338,6 +338,7 @@ def classify_figures(
     carry: ChainState | None = None,
     annual_report: bool = False,
     court_voice: bool = False,
+    region_code: str | None = None,
 ) -> list[Classified] | None:
     """One Classified per figure of the sentence text[start:end], in order; None
     when the sentence can classify none of them (no topic word, no 其中 to
@@ -350,7 +351,8 @@ def classify_figures(
     opens with 其中 and updated for the next one. `annual_report`: the text is a
     year's review written at its end, so 今年以来 means the whole year.
     `court_voice`: a court issues or co-issues the text, so its figures with a
-    court as subject are the court's (see scopes.py).
+    court as subject are the court's (see scopes.py). `region_code`: the
+    report's region, so a figure another division's name leads is not its own.
     """
     rs = rules()
     opens_with_parts = carry is not None and _OPENS_WITH_PARTS.match(simplified, start) is not None
@@ -428,7 +430,7 @@ def classify_figures(
                 if metric:
                     c.metric_code, c.rule, c.topic = metric, f"to_level:{rule}", topic
                     c.period = period_of(prev.clause_start + frm.start())
-                    c.scope = scope_of(simplified, start, prev.clause_start, fig.start, metric, court_voice)
+                    c.scope = scope_of(simplified, start, prev.clause_start, fig.start, metric, court_voice, region_code)
                     last_level = c
             continue
         # Year-on-year change of the figure before it.
@@ -478,7 +480,7 @@ def classify_figures(
                     # counts and the total does not, so the total is wider: the part is the figure.
                     parent.metric_code = parent.rule = None
                     c.metric_code, c.rule, c.topic, c.own_topic = metric, f"named_part:{rule}", topic, True
-                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice)
+                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
                     last_level = last_fact = c
                     continue
                 if metric and same_sentence and topic != parent.topic:
@@ -492,13 +494,13 @@ def classify_figures(
                 elif metric:
                     c.metric_code, c.rule = metric, rule
                     c.topic, c.own_topic = topic, not inherited
-                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice)
+                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
                     last_level = c
                 continue
         if metric:
             c.metric_code, c.rule = metric, rule
             c.topic, c.own_topic = topic, not inherited
-            c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice)
+            c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
             if (c.scope == REGION and len(out) > 1 and out[-2] is last_level and last_level.scope == SUBTYPE
                     and last_level.figure.start >= start and not _WHOLE.search(clause)):
                 # 行业性专业性人民调解组织1503个，调解员9784人: the list goes on about that kind

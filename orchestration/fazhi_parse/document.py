@@ -57,7 +57,9 @@ def parse_rows(report_id: str, text: str) -> tuple[dict, BodyRows]:
     }
     annual = document.get("kind") == "rule_of_law_report"
     court = court_voice(simplified[:600])
-    return document, body_rows(report_id, text, simplified, document.get("report_year"), annual, court)
+    return document, body_rows(
+        report_id, text, simplified, document.get("report_year"), annual, court, document.get("region_code")
+    )
 
 
 def parse_document(report_id: str, text: str) -> ParsedDocument:
@@ -96,7 +98,7 @@ def _by_sentence(figures: list[Figure], starts: list[int], ends: list[int]) -> l
 
 def body_rows(
     report_id: str, text: str, simplified: str | None = None, report_year: int | None = None,
-    annual_report: bool = False, court_voice: bool = False,
+    annual_report: bool = False, court_voice: bool = False, region_code: str | None = None,
 ) -> BodyRows:
     """Sentence, mention and fact rows of one text (no document metadata).
 
@@ -162,7 +164,9 @@ def body_rows(
         scanned = start
         chain.topic = topic
         last, last_paragraph = k, paragraph
-        classified = classify_figures(compact, start, end, figures, report_year, chain, annual_report, court_voice)
+        classified = classify_figures(
+            compact, start, end, figures, report_year, chain, annual_report, court_voice, region_code
+        )
         if classified is None:  # mentions only
             for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
                 a, b = at(f_start), upto(f_end)

@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 
 REGION, SUB_UNIT, RESPONDENT, SUBTYPE, COURT = "region", "sub_unit", "respondent", "subtype", "court"
+OTHER_REGION, SUB_REGION = "other_region", "sub_region"
 # A court speaking in the text: it issues or co-issues it (…高级人民法院…联合发布…白皮书).
 _COURT_VOICE = re.compile(r"人民法院[^。\n]{0,40}(?:发布|通报)|(?:行政审判|审判)白皮书|法院工作报告")
 
@@ -48,7 +49,8 @@ def _rules() -> tuple[_ScopeRule, ...]:
 
 
 def scope_of(
-    text: str, sentence_start: int, clause_start: int, fig_start: int, metric: str, court_voice: bool = False
+    text: str, sentence_start: int, clause_start: int, fig_start: int, metric: str, court_voice: bool = False,
+    region_code: str | None = None,
 ) -> str:
     """The scope of a figure at fig_start classified as `metric`: `region`
     unless a marker of another scope stands before it."""
@@ -62,7 +64,34 @@ def scope_of(
         start = subject_start if rule.window == "sentence" else clause_start
         if rule.pattern.search(text, start, fig_start):
             return rule.scope
+    if region_code:
+        return _named_region_scope(text[subject_start:fig_start], region_code)
     return REGION
+
+
+def _named_region_scope(subject: str, region_code: str) -> str:
+    """The scope a division named last before the figure gives it: the report's
+    own region (or none named) `region`; a division inside it `sub_region`
+    (香洲区27件 in a city's text); any other, a higher one included, `other_region`
+    (四川省2023年共办理… said by a visiting delegation, 全省 figures in a county's text)."""
+    from fazhi_parse.regions import find_full_names  # the division index loads on first use
+
+    hits = find_full_names(subject)
+    if not hits:
+        return REGION
+    codes = hits[-1].codes
+    if region_code in codes:
+        return REGION
+    if all(_inside(code, region_code) for code in codes):
+        return SUB_REGION
+    return OTHER_REGION
+
+
+def _inside(code: str, region_code: str) -> bool:
+    """Whether division `code` lies within `region_code` (by the GB/T 2260 prefixes)."""
+    stem = region_code.rstrip("0")
+    stem = stem + "0" * (len(stem) % 2)  # whole levels: 2 digits province, 4 prefecture
+    return code != region_code and code.startswith(stem)
 
 
 def settle_sub_units(facts: list[dict]) -> None:

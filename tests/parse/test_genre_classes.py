@@ -324,3 +324,21 @@ def test_every_rule_row_names_the_class_it_serves(path):
         for column in ("pattern", "words", "cue"):
             if row.get(column):
                 re.compile(row[column])  # every pattern compiles on its own
+
+
+# ---------------------------------------------------------------- another region named as the subject
+def test_a_figure_led_by_another_divisions_name_is_not_the_regions():
+    text = (
+        "四川省司法厅考察团一行到我市调研。考察团介绍,四川省2023年共办理法律援助案件15.6万件。"
+        "据司法部统计,2023年全国共办理法律援助案件150万件。"
+        "我市2023年办理法律援助案件3256件。香洲区受理行政复议案件120件。"
+    )
+    _, _, facts = body_rows_for(text, region_code="440400")  # 珠海市
+    got = [(f["value"], f["scope"]) for f in facts if f["parent_fact_id"] is None]
+    assert got == [(156000.0, "other_region"), (1500000.0, "other_region"), (3256.0, "region"), (120.0, "sub_region")]
+
+
+def body_rows_for(text: str, region_code: str):
+    from fazhi_parse.document import body_rows
+
+    return body_rows("r", text, None, 2023, False, False, region_code).as_dicts()

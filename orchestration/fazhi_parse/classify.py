@@ -259,6 +259,38 @@ _TO_LEVEL = re.compile(
 _FROM = re.compile(r"(?:由|从)(?!.*(?:由|从))")
 # Up to a joining word right before a cue: 撤销和确认违法 (group 1 is the joiner).
 _JOINED = re.compile(r".*?([和及与、]|以及)$", re.S)
+# What may stand between the figures of a 分别 list: 120件、115件 / 98%和97%.
+_LIST_SEP = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")
+
+
+def _respectively(rs: Rules, topic: str, clause: str, text: str, figures: list[Figure], i: int) -> list:
+    """(metric, cue) for each figure of a 分别 list that starts at figures[i], in
+    order, read off the cues the clause names before 分别 (受理、审结…分别为); []
+    unless every figure of the list gets one cue of its kind (a wrong pairing is worse than none)."""
+    head = clause[: clause.rfind("分别")]
+    run = [figures[i]]
+    for nxt in figures[i + 1:]:
+        if not _LIST_SEP.fullmatch(text, run[-1].end, nxt.start) or nxt.unit_kind != run[0].unit_kind:
+            break
+        run.append(nxt)
+    table = rs.rate if run[0].unit_kind == "percent" else rs.count
+    rx, words = table.get(topic, (None, None))
+    if rx is None:
+        return []
+    cues = []
+    for m in rx.finditer(head):
+        entry = words[m.group(0)]
+        if run[0].unit_kind == "percent":
+            cues.append((entry, m.group(0)))
+        else:
+            metric = next((cue.metric for cue in entry if run[0].unit in cue.units), None)
+            if metric is not None and not entry[0].noun:
+                cues.append((metric, m.group(0)))
+    if len(cues) != len(run) or len({m for m, _ in cues}) != len(cues):
+        return []
+    return cues
+
+
 # Words that make a clause speak of the whole region again.
 _WHOLE = re.compile(r"全[省市县区州盟旗]|各级|全部|总数|共有|计有|总计|合计")
 _SHARE = re.compile(r"\s*占(?!比)")
@@ -385,7 +417,8 @@ def classify_figures(
     if opens_with_parts:
         last_fact, last_level = carry.last_fact, carry.last_level
         parts_from = start
-    for fig in figures:
+    respectively: list[tuple[str, str] | None] = []  # metrics a 分别 list still has to hand out, in order
+    for i, fig in enumerate(figures):
         c = Classified(figure=fig)
         out.append(c)
         lead = simplified[pos:fig.start]
@@ -414,7 +447,25 @@ def classify_figures(
         if own is None and fig.unit_kind == "count":
             other_total_end = fig.end
         pos = fig.end
-        if fig.unit_kind == "money" or "分别" in clause:
+        if respectively and _LIST_SEP.fullmatch(simplified, out[-2].figure.end, fig.start):
+            # 受理、审结行政复议案件分别为120件、115件: the next cue of the list
+            named = respectively.pop(0)
+            if named is not None and topic is not None:
+                c.metric_code, c.rule, c.topic = named[0], f"respectively:{named[1]}", topic
+                c.scope = scope_of(simplified, start, c.clause_start, fig.start, named[0], court_voice, region_code)
+                last_level = c
+            continue
+        respectively = []
+        if fig.unit_kind == "money":
+            continue
+        if "分别" in clause:
+            if topic is not None and not several_topics:
+                respectively = _respectively(rs, topic, clause, simplified, figures, i)
+                if respectively:
+                    named = respectively.pop(0)
+                    c.metric_code, c.rule, c.topic = named[0], f"respectively:{named[1]}", topic
+                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, named[0], court_voice, region_code)
+                    last_level = c
             continue
         if fig.start and simplified[fig.start - 1] in _OPEN_QUOTES:
             continue  # a name, not a statistic: “四个百分百”, 「三个一」

@@ -164,6 +164,15 @@ LISTS = [
      [("admin_review.revoked", 22.0, "="), ("admin_review.confirmed_illegal", 21.0, "="), ("admin_review.altered", 1.0, "="),
       ("admin_review.ordered_perform", 4.0, "="), ("admin_review.corrected", 48.0, "="),
       ("admin_review.correction_rate", 4.18, "=")]),
+    # 分别 lists: each cue before 分别 names the figure in its place, or none does
+    ("全年受理、审结行政复议案件分别为120件、115件。",
+     [("admin_review.accepted", 120.0, "="), ("admin_review.concluded", 115.0, "=")]),
+    ("行政复议纠错率和调解和解率分别为12.5%、30%。",
+     [("admin_review.correction_rate", 12.5, "="), ("admin_review.mediation_settlement_rate", 30.0, "=")]),
+    ("全县各级调解组织受理、调解成功矛盾纠纷分别为3200件和3150件。",
+     [("mediation.disputes_mediated", 3200.0, "="), ("mediation.disputes_resolved", 3150.0, "=")]),
+    ("行政复议案件受理、审结、纠错分别为120件、115件。", []),
+    ("全市法律援助中心和工作站分别办理案件120件、80件。", []),
     # a share of a count that has no catalog rate gives nothing
     ("在已审结行政复议案件中,维持原具体行政行为的763件,占已审结案件的66.46%。", [("admin_review.upheld", 763.0, "=")]),
     # the total of a breakdown named by its own noun, beside a wider total

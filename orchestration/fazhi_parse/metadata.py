@@ -11,16 +11,16 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from fazhi_parse.regions import resolve_region
+from fazhi_parse.regions import alternation, find_full_names, resolve_region, vocabulary
 from fazhi_parse.text import cjk_changes, is_chrome_line
 
 # ------------------------------------------------------------------ lines
 
 _PROSE = re.compile(r"[。;；]|[,，]")
 _ADDRESSEE = re.compile(r"^[^。,，]{2,40}[:：]$")
-_TITLE_WORD = re.compile(r"报告|总结|情况|要点|工作|法治|依法行政|通知|意见|方案|规划|决定|公告|办法|纪要")
+_TITLE_WORD = re.compile(r"报告|总结|情况|要点|工作|法治|依法行政|通知|意见|方案|规划|决定|公告|办法|纪要|白皮书")
 _GOV_ORG = r"(?:人民政府办公室|人民政府|政府办公室|司法局|领导小组办公室|领导小组|委员会|党委|[县区市州旗盟省]委)"
 _ORG_TOKEN = re.compile(rf"(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}")
 _ISSUER_LINE = re.compile(rf"^(?:(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}\s*)+$")
@@ -277,13 +277,57 @@ _REPORT_WORD = re.compile(r"报告|情况|工作总结|成效")
 _OTHER_DOC = re.compile(r"通知|通报|意见|方案|规划|要点|办法|决定|纲要|实施细则|公告")
 
 
-def _kind(title: str | None, opening: str, text: str) -> str:
-    """rule_of_law_report when the title, or failing that the opening, says so.
+@cache
+def _court_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """(court name, court then its act, court-text title word, partner word) from rules/court_markers.csv."""
+    words = vocabulary("court_markers.csv")
+    court = alternation(words["court"])
+    return (
+        re.compile(court),
+        # The court, then within a short date or 近日 what it does (召开, 发布).
+        re.compile(rf"(?:{court})[^,，。;；:：]{{0,12}}?(?:{alternation(words['act'])})"),
+        re.compile(alternation(words["title"])),
+        re.compile(alternation(words["partner"])),
+    )
+
+
+_GOV_IN_TITLE = re.compile(r"人民政府|政府|司法局|司法厅|委员会")
+_CLAUSE_START = re.compile(r"[,，。;；:：!！?？)）】\s]")
+
+
+def _court_issued(title: str | None, opening: str) -> bool:
+    """Whether a court speaks: a court's title (…法院行政审判白皮书), a court
+    that opens the text by doing something (XX市中级人民法院召开…通报会), or
+    the court's 本院 in the opening.
+
+    Government texts quoting court figures (全市法院受理行政诉讼案件…) are not
+    caught: the court must be the title's issuer or the opening's subject, and
+    a court named as a partner (司法局联合市中级人民法院召开) does not count.
+    """
+    court, court_act, title_word, partner = _court_rules()
+    if title and court.search(title) and title_word.search(title) and not _GOV_IN_TITLE.search(title):
+        return True
+    for m in court_act.finditer(opening):
+        # What precedes the court in its clause: only its place name and a date may stand there.
+        start = max((c.end() for c in _CLAUSE_START.finditer(opening, 0, m.start())), default=0)
+        before = opening[start : m.start()]
+        for hit in find_full_names(before)[::-1]:
+            before = before[: hit.start] + before[hit.end :]
+        if not partner.search(before):
+            return True
+    return "本院" in opening
+
+
+def _kind(title: str | None, opening: str, text: str, first_sentence: str = "") -> str:
+    """court_document when a court issued the text; rule_of_law_report when
+    the title, or failing that the opening, says so.
 
     A title that names another document type (…工作要点的通知) settles it the
     other way; reports addressed upward often have no title, but end with
     特此报告 after talking about 法治政府建设 throughout.
     """
+    if _court_issued(title, first_sentence):
+        return "court_document"
     if title and _ROL.search(title):
         return "rule_of_law_report" if _REPORT_WORD.search(title) and not _OTHER_DOC.search(
             title.split("报告")[-1]) else "other_government_text"
@@ -331,7 +375,7 @@ def extract_metadata(text: str, simplified: str) -> dict:
     return {
         "title": title,
         "issuer": orig(*issuer_span) if issuer_span else None,
-        "kind": _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s),
+        "kind": _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s, s[opening[0] : opening[1]] if opening else ""),
         "script": _script(text, s),
         "region_code": region.region_code if region else None,
         "region_evidence": region_evidence,

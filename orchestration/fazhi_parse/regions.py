@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import polars as pl
@@ -52,6 +53,21 @@ _GENERIC_NAMES = frozenset(
 )
 # Stems that are common words or phrases even though a division bears them.
 _STEM_STOP = frozenset({"中国", "和平", "长安", "新华", "朝阳", "向阳", "永定", "安定", "东方", "太平", "城关"})
+
+
+@cache
+def vocabulary(name: str) -> dict[str, tuple[str, ...]]:
+    """concept -> words of a rule file `rules/<name>` (columns concept, word, note)."""
+    out: dict[str, list[str]] = {}
+    with resources.files("fazhi_parse.rules").joinpath(name).open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(row["concept"], []).append(row["word"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def alternation(words) -> str:
+    """A regex matching any of `words` (plain text), longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _adcodes_path() -> Path:

@@ -307,21 +307,40 @@ def find_full_names(s: str) -> list[NameHit]:
     return hits
 
 
-# After a bare stem we need something that shows it is a place name in a
-# heading: a year, 人民政府, 县委…, never an ordinary word (科教兴农, 朝阳产业).
-_FOLLOW_TOKEN = r"(?:20\d\d|[一二]〇|人民政府|政府|党委|委员会|法治|关于)"
+# After a bare stem we need something that shows it is a place name: a year,
+# or a token of rules/region_cues.csv (concept follow: 人民政府, 县委…, 全省,
+# 司法厅, 高院…), never an ordinary word (科教兴农, 朝阳产业).
+_CUES = vocabulary("region_cues.csv")
+_FOLLOW_TOKEN = rf"(?:20\d\d|[一二]〇|{alternation(_CUES['follow'])})"
 _STEM_FOLLOW = re.compile(rf"(?:\s*{_FOLLOW_TOKEN})")
 _FOLLOW_TOKEN_AT = re.compile(_FOLLOW_TOKEN)
-_FOLLOW_FIRST = re.compile(r"[2一二人政党委法关]")  # first characters of the tokens: keep in step
+# First characters of the tokens, to jump from one candidate to the next.
+_FOLLOW_FIRST = re.compile("[2一二" + re.escape("".join(sorted({w[0] for w in _CUES["follow"]}))) + "]")
+# Campaigns named after the region (法治湖州, 平安阳泉): rules/region_cues.csv, concept slogan.
+_SLOGAN = re.compile(alternation(_CUES["slogan"]))
+# A stem glued to the character before it ends a word (依法行政和法治: 政和) unless that
+# character is one after which a place name starts, or a heading's year (2023年于都…).
+_STEM_AFTER = frozenset("年度")
+
+
+def _stem_at(s: str, i: int) -> int | None:
+    """End of the longest stem starting at `i`, if any."""
+    idx = _index()
+    j, best = i + 1, None
+    while j <= len(s) and s[i:j] in idx.stem_heads:
+        if s[i:j] in idx.stems:
+            best = j
+        j += 1
+    return best
 
 
 def find_stem_names(s: str) -> list[NameHit]:
-    """Suffix-less names (于都, 吉安) followed by a heading-like token.
+    """Suffix-less names (于都, 吉安) followed by a place-showing token.
 
     Left to right, the longest stem at each position counts when a token
-    follows it. Only positions where some stem ends right before a token can
-    produce a hit, so those are found first (walking back from each token
-    through stem endings) and the forward walk runs there alone.
+    follows it and it starts a word. Only positions where some stem ends right
+    before a token can produce a hit, so those are found first (walking back
+    from each token through stem endings) and the forward walk runs there alone.
     """
     idx = _index()
     starts = set()
@@ -341,14 +360,29 @@ def find_stem_names(s: str) -> list[NameHit]:
     for i in sorted(starts):
         if i < cursor:
             continue  # inside the previous hit
-        j, best = i + 1, None
-        while j <= len(s) and s[i:j] in idx.stem_heads:
-            if s[i:j] in idx.stems:
-                best = j
-            j += 1
-        if best is not None and _STEM_FOLLOW.match(s, best):
-            hits.append(NameHit(i, best, s[i:best], idx.stems[s[i:best]]))
-            cursor = best
+        best = _stem_at(s, i)
+        if best is None or not _STEM_FOLLOW.match(s, best):
+            continue
+        codes = idx.stems[s[i:best]]
+        prev = s[i - 1 : i]
+        if prev and "\u4e00" <= prev <= "\u9fff" and prev not in _NAME_OPENERS and prev not in _STEM_AFTER \
+                and not s.endswith(_CUES["follow"], 0, i) and not _parent_before(s, i, codes) \
+                and not any(s[k:i] in idx.stems for k in range(max(0, i - 4), i - 1)):
+            continue  # 依法行政和法治: 政和 ends a word (兴国人民政府兴国县委, 兴国赣州法治 start one)
+        hits.append(NameHit(i, best, s[i:best], codes))
+        cursor = best
+    return hits
+
+
+def find_slogan_names(s: str) -> list[NameHit]:
+    """Stems right after a campaign word (法治湖州, 平安阳泉, 法润江苏): the
+    subject region's own campaigns. One scan for the campaign words."""
+    idx = _index()
+    hits = []
+    for m in _SLOGAN.finditer(s):
+        end = _stem_at(s, m.end())
+        if end is not None:
+            hits.append(NameHit(m.end(), end, s[m.end() : end], idx.stems[s[m.end() : end]]))
     return hits
 
 
@@ -400,7 +434,8 @@ _NOT_STRONG_AFTER = frozenset("基根资样版文书日成")
 # Addressed upward (省委、省政府: / 市委、市政府:): written by the level below.
 _ADDRESSEE = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]")
 _DOC_TITLE = re.compile(r"《([^《》]{3,60})》")
-_GOV_WORD = re.compile("人民政府|委员会")
+# 赤峰市政府本级受理…: the body names its own government (人民政府 or 政府).
+_GOV_WORD = re.compile("政府|委员会")
 
 
 def _selfrefs(text: str) -> tuple[Counter, set[str]]:
@@ -458,6 +493,12 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
 
 # 在吉安市委、市政府的坚强领导下 / 按照江西省委部署: superiors, not the author.
 _SUPERIOR_CLAUSE = re.compile(r"(?:在|按照|根据|认真落实|贯彻落实)[^,，。;；]{0,40}?(?:领导下|部署|要求|精神)")
+# 四川省司法厅二级巡视员王晓林…一行来到惠民县: a visiting delegation, up to where it
+# arrives (rules/region_cues.csv, concepts visitor and arrival). A delegation
+# leaving for elsewhere (考察团赴…学习) is the subject's own and stays.
+_VISITOR_CLAUSE = re.compile(
+    rf"[^,，。;；]{{0,48}}?(?:{alternation(_CUES['visitor'])})(?=\s*(?:{alternation(_CUES['arrival'])}))"
+)
 
 
 def _opening(head: list[str]) -> str:
@@ -468,7 +509,8 @@ def _opening(head: list[str]) -> str:
         if not re.search(r"[。,，]", line) or (_ADDRESSEE.match(line) and len(line) < 40):
             continue  # headings, web chrome, 省委、省政府:
         sentence = re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
-        return _SUPERIOR_CLAUSE.sub(lambda m: " " * len(m.group()), sentence)
+        blank = lambda m: " " * len(m.group())  # noqa: E731
+        return _VISITOR_CLAUSE.sub(blank, _SUPERIOR_CLAUSE.sub(blank, sentence))
     return ""
 
 
@@ -484,6 +526,8 @@ class _Cand:
     tier: int  # 0 title/issuer/signature/opening, 1 own documents and 人民政府 mentions, 2 body
     count: int
     evidence: str
+    cued: int = 0  # of `count`, short names with a cue (湖州全域, 法治湖州): the subject's own wording
+    campaigns: int = 0  # of `cued`, campaigns named after it (法治湖州, 平安阳泉)
 
 
 def _window(s: str, h: NameHit) -> str:
@@ -540,15 +584,23 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
             gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in _GOV_WORD.finditer(text)]
             _collect(text, [(1, s) for s in own_docs + gov_lines], False, found, memo)
             return list(found.values())
-        for h in find_full_names(text):
-            code = _pick(text, h, text, memo)
-            if code is None:
-                continue
-            key = (2, code)
-            if key in found:
+        full = find_full_names(text)
+        # Short names count where a cue shows a place: 江苏全省, 宁夏司法厅, 法治湖州.
+        # A short name followed by its suffix is a full name, counted already.
+        def short(hits: list[NameHit]) -> list[NameHit]:
+            return [h for h in hits if text[h.end : h.end + 1] not in _SHORT_SUFFIXES]
+
+        for cued, campaign, hits in ((0, 0, full), (1, 0, short(find_stem_names(text))), (1, 1, short(find_slogan_names(text)))):
+            for h in hits:
+                code = _pick(text, h, text, memo)
+                if code is None:
+                    continue
+                key = (2, code)
+                if key not in found:
+                    found[key] = _Cand(code, 2, 0, _window(text, h))
                 found[key].count += 1
-            else:
-                found[key] = _Cand(code, 2, 1, _window(text, h))
+                found[key].cued += cued
+                found[key].campaigns += campaign
         return list(found.values())
 
     selfref, strong = _selfrefs(text)
@@ -570,6 +622,16 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
         # Weaker evidence: the place's kind must be how the report mostly calls itself.
         return top > 0 and selfref[char] == top and (c.tier == 1 or c.count >= 2)
 
+    def agrees_as_subject(c: _Cand) -> bool:
+        """A place named short with cues twice or more (平安咸丰, 健康咸丰) while the
+        report calls itself by a parent's kind only (全州第一方阵: a county ranks
+        itself in its prefecture): the self-references do not contradict it."""
+        if c.tier != 2 or c.cued < 2 or top == 0:
+            return False
+        d = idx.divs[c.code]
+        kinds = {d.selfref} | {idx.divs[p].selfref for p in (d.prefecture_code, d.province_code) if p}
+        return strong <= kinds and any(selfref[k] == top for k in kinds)
+
     named = [c for c in cands.values() if allowed(c)]  # all tier 0
     headline = [c for c in named if agrees(c)]
     chosen = _deepest(headline) if headline else None
@@ -579,11 +641,14 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
         # Nothing named up front, or it names a parent (南宁市) while the report
         # mostly calls itself something else (我区): look for a deeper place inside it.
         for tier in (1, 2):
-            inner = [
+            found = [
                 c for c in body_cands(tier)
-                if allowed(c) and agrees(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
+                if allowed(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
                 and (chosen is None or _DEPTH[idx.divs[c.code].level] > _DEPTH[idx.divs[chosen.code].level])
             ]
+            inner = [c for c in found if agrees(c)] or [c for c in found if agrees_as_subject(c)]
+            if not inner and len(found) == 1 and found[0].campaigns and selfref[idx.divs[found[0].code].selfref] == top > 0:
+                inner = found  # the only place the body names, once, in its own campaign (全市…平安阳泉建设)
             if inner:
                 deeper = _deepest(inner)
                 if deeper is None and chosen is None:
@@ -591,13 +656,46 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
                 chosen = deeper or chosen
                 break
     if chosen is None:
-        return None
-    if chosen.tier > 0 and named and not any(_within(chosen.code, c.code) for c in named):
+        chosen = _named_province(text, selfref, strong)
+        if chosen is None or any(not _within(c.code, chosen.code) for c in named):
+            return None
+    if chosen.tier in (1, 2) and named and not any(_within(chosen.code, c.code) for c in named):
         return None  # the body points elsewhere than the headline
     d = idx.divs[chosen.code]
     if strong & {"县", "旗"} and d.selfref not in strong:
         return None  # the report says 我县 but we only found a higher level
     return RegionMatch(d.code, d.name, d.level, d.province, d.prefecture, chosen.evidence)
+
+
+def _named_province(text: str, selfref: Counter, strong: set[str]) -> _Cand | None:
+    """The province a text speaks for when it calls itself by a province's kind
+    (全省, 我省; 全区 for an autonomous region) and names one province far more
+    than any other, short or full (湖南, 宁夏回族自治区). Last resort, when no
+    place was found where the author names itself.
+
+    Municipalities are left out: 全市 is also every prefecture's word, and a
+    prefecture text may name 北京 in passing.
+    """
+    idx = _index()
+    top = max(selfref.values(), default=0)
+    counts = Counter()
+    for code in _province_codes():
+        # The short name is inside every way of writing a province (湖南 in 湖南省).
+        counts[code] = text.count(short_name(idx.divs[code].name))
+    ranked = counts.most_common(2)
+    code, n = ranked[0]
+    char = idx.divs[code].selfref
+    if n == 0 or (len(ranked) > 1 and n < 3 * ranked[1][1]) or top == 0 or selfref[char] != top or not strong <= {char}:
+        return None
+    if char == "区" and n < 3:
+        return None  # 全区 is also a district's word: an autonomous region must be named often
+    return _Cand(code, 3, n, short_name(idx.divs[code].name))
+
+
+@cache
+def _province_codes() -> tuple[str, ...]:
+    """Provinces and autonomous regions (not municipalities, see _named_province)."""
+    return tuple(c for c, d in _index().divs.items() if d.level == "province" and c[:2] not in _MUNICIPALITIES)
 
 
 _ZONE = re.compile(r"开发区|高新区|经开区|管委会|管理委员会|工业园区|产业园区|保税区|综合保税区")

@@ -167,6 +167,9 @@ def _date(y: str, m: str, d: str) -> dt.date | None:
 # line break, so a match stays within one line.
 _PUB_DATE = r"[^\S\n\r]*[:：][^\S\n\r]*((?:19|20)\d\d)[^\S\n\r]*[-/.年][^\S\n\r]*(\d{1,2})[^\S\n\r]*[-/.月][^\S\n\r]*(\d{1,2})"
 _PUB_LINE = (re.compile("时间" + _PUB_DATE), re.compile("日期" + _PUB_DATE))
+# A page's date without a label: 2021-04-12 16:05 on a line of its own, or closing a
+# source line (来源:湖南日报 作者:… 2018-07-28 09:19:02). Dashes only: the web's form.
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d\d(?::\d\d)?)?\s*$")
 
 
 def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
@@ -186,6 +189,14 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
         if is_chrome_line(s[a:b]):
             spans.append((a, b))
             found = found or _date(*m.groups())
+    if found is None:
+        for a, b in lines[:15]:
+            line = s[a:b]
+            m = _ISO_DATE.search(line)
+            if m and len(line) <= 80 and not _PROSE.search(line) and (m.start() == 0 or is_chrome_line(line)):
+                spans.append((a, b))
+                found = _date(*m.groups())
+                break
     for a, b in _lines(s)[-8:]:
         m = _SIGN_DATE.match(s[a:b]) or (b - a <= 40 and not _PROSE.search(s[a:b]) and _SIGN_DATE_END.search(s[a:b]))
         if m:
@@ -195,9 +206,23 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
 
 
 _YEAR = re.compile(r"(?<![\d〔\[(（【\-—–~至到])((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?!\s*[-—–~至到]|底前|前)")
-_RANGE = re.compile(r"(?:19|20)\d\d\s*[-—–~至到]\s*(?:19|20)?\d\d")
+# 2019-2021 / 2019至21 / 2022年1月至2025年6月: a span of years, not one year.
+_RANGE = re.compile(
+    r"(?:19|20)\d\d\s*[-—–~至到]\s*(?:19|20)?\d\d"
+    r"|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年"
+)
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年")  # 2021-2025年度, not 2020-12-30
 _PLAN_HEAD = re.compile(r"下一步|工作打算|工作计划|工作安排|工作思路|工作设想|努力方向|今后|明年|(?:19|20)\d\d年(?:度)?(?:重点)?工作")
-_PLAN_SENTENCE = re.compile(r"下一步|将继续|将进一步|计划|力争|打算|目标|预计|到(?:19|20)\d\d年")
+_PLAN_SENTENCE = re.compile(
+    r"下一步|将(?:继续|进一步|不断|持续|全面|着力|积极|加快|深入|坚持|围绕|重点)|计划|力争|打算|目标|预计|到(?:19|20)\d\d年"
+)
+# A year that is not the period reported on: a baseline (较2020年, 与2023年基本持平,
+# 从2021年的…到) or the start of a span (自2020年开始).
+_BASELINE = re.compile(r"(?:较|比|与|同|从|自|相比|对比)\s*$")
+# Data-release phrasing: the year leads its clause (2022年,全市共办理… / …了解到,2022年,我省…).
+_LEADING_YEAR = re.compile(r"(?:^|[,，:：])\s*$")
+_LEADS_FIGURES = re.compile(r"\s*年度?\s*[,，]")
+_SINCE = re.compile(r"\s*年\s*以来")
 _OPENING_YEAR = re.compile(
     r"\s*(?:在|自|从)?\s*((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?:度)?"
     r"\s*(?:以来|来|,|，|上半年|全年|是|我|[^\d\s,，。]{0,20}?(?:坚持|深入|持续|认真|紧紧))"
@@ -227,7 +252,9 @@ def _report_year(
     s: str, title: str | None, opening: tuple[int, int] | None, published: dt.date | None, skip: list[tuple[int, int]]
 ) -> tuple[int | None, tuple[int, int] | None, str | None]:
     """(year, evidence span in s, or evidence text when it is the title)."""
-    if title and not _RANGE.search(title):
+    if title and _YEAR_RANGE.search(title):
+        return None, None, None  # 2021-2025年度…总结: several years, none of them the one
+    if title:
         y = _year_from(title)
         if _plausible(y, published):
             return y, None, title
@@ -239,7 +266,7 @@ def _report_year(
         if _THIS_YEAR.match(s, a, b) and published and published.month >= 7:
             # 今年以来 means the publication year only when it went out late in that year.
             return published.year, (a, min(b, a + 12)), None
-    # Most frequent year in result sentences, outside plans, chrome and dates.
+    # Most weighted year in result sentences, outside plans, chrome and dates.
     end = _plan_start(s)
     votes: Counter[int] = Counter()
     first: dict[int, tuple[int, int]] = {}
@@ -247,15 +274,33 @@ def _report_year(
         a = sent.start()
         if any(x <= a < y for x, y in skip) or _PLAN_SENTENCE.search(sent.group()) or is_chrome_line(sent.group()):
             continue
-        for m in _YEAR.finditer(sent.group()):
+        text = sent.group()
+        for m in _YEAR.finditer(text):
             y = _num(m.group(1))
-            if _plausible(y, published) and not _RANGE.match(sent.group(), m.start()):
-                votes[y] += 1  # type: ignore[index]
-                first.setdefault(y, (a + m.start(), a + min(len(sent.group()), m.end() + 12)))  # type: ignore[arg-type]
+            if not _plausible(y, published) or _RANGE.match(text, m.start()):
+                continue
+            before = text[max(0, m.start() - 4) : m.start()]
+            if _BASELINE.search(before):
+                continue  # 较2020年, 从2021年的: another year's figure
+            if published and published.year - y >= 2 and _SINCE.match(text, m.end(1)):  # type: ignore[operator]
+                continue  # 2018年以来 in a 2021 text: several years
+            # A year leading its clause states the period of the figures that follow.
+            lead = _LEADING_YEAR.search(before) and _LEADS_FIGURES.match(text, m.end(1))
+            votes[y] += 2 if lead else 1  # type: ignore[index]
+            first.setdefault(y, (a + m.start(), a + min(len(text), m.end() + 12)))  # type: ignore[arg-type]
     ranked = votes.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         y = ranked[0][0]
+        latest = max(votes)
+        if latest > y and "今年" in s[:end]:
+            # 2021年,…;今年上半年,… / 2022年1至6月: a text of the current year, which is the
+            # latest it states; the winner is last year's baseline.
+            y = latest
         return y, first[y], None
+    if not votes and published and published.month >= 3:
+        # A news text stating no year at all (近年来, 目前, 今年来): its figures stand at
+        # publication. Not early in the year, when they may be last year's.
+        return published.year, skip[0] if skip else None, None  # the date line is the evidence
     return None, None, None
 
 

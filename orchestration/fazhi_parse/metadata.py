@@ -192,8 +192,10 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
     if found is None:
         for a, b in lines[:15]:
             line = s[a:b]
+            if b - a > 80 or "-" not in line or _PROSE.search(line):
+                continue  # cheap tests first: the regex has no literal to jump to
             m = _ISO_DATE.search(line)
-            if m and len(line) <= 80 and not _PROSE.search(line) and (m.start() == 0 or is_chrome_line(line)):
+            if m and (m.start() == 0 or is_chrome_line(line)):
                 spans.append((a, b))
                 found = _date(*m.groups())
                 break

@@ -307,17 +307,16 @@ def find_full_names(s: str) -> list[NameHit]:
     return hits
 
 
-# After a bare stem we need something that shows it is a place name: a year,
-# or a token of rules/region_cues.csv (concept follow: 人民政府, 县委…, 全省,
-# 司法厅, 高院…), never an ordinary word (科教兴农, 朝阳产业).
+# After a bare stem we need something that shows it is a place name: in a
+# heading a year or a token of rules/region_cues.csv (concepts follow and
+# subject_follow: 人民政府, 县委…, 全省, 司法厅, 高院…), never an ordinary word
+# (科教兴农, 朝阳产业); in the body only a subject_follow token (江苏全省, 宁夏司法厅).
 _CUES = vocabulary("region_cues.csv")
-_FOLLOW_TOKEN = rf"(?:20\d\d|[一二]〇|{alternation(_CUES['follow'])})"
+_BODY_TOKENS = _CUES["subject_follow"]
+_HEADING_TOKENS = _CUES["follow"] + _BODY_TOKENS
+_FOLLOW_TOKEN = rf"(?:20\d\d|[一二]〇|{alternation(_HEADING_TOKENS)})"
 _STEM_FOLLOW = re.compile(rf"(?:\s*{_FOLLOW_TOKEN})")
-_FOLLOW_TOKEN_AT = re.compile(_FOLLOW_TOKEN)
-# First characters of the tokens, to jump from one candidate to the next.
-_FOLLOW_FIRST = re.compile("[2一二" + re.escape("".join(sorted({w[0] for w in _CUES["follow"]}))) + "]")
-# Campaigns named after the region (法治湖州, 平安阳泉): rules/region_cues.csv, concept slogan.
-_SLOGAN = re.compile(alternation(_CUES["slogan"]))
+_BODY_FOLLOW = re.compile(rf"(?:\s*(?:{alternation(_BODY_TOKENS)}))")
 # A stem glued to the character before it ends a word (依法行政和法治: 政和) unless that
 # character is one after which a place name starts, or a heading's year (2023年于都…).
 _STEM_AFTER = frozenset("年度")
@@ -334,8 +333,26 @@ def _stem_at(s: str, i: int) -> int | None:
     return best
 
 
-def find_stem_names(s: str) -> list[NameHit]:
-    """Suffix-less names (于都, 吉安) followed by a place-showing token.
+_FOLLOW_TOKEN_ANY = re.compile(_FOLLOW_TOKEN)
+
+
+def _token_starts(s: str, body: bool) -> list[int]:
+    """Where a token that may follow a stem starts: in a whole text str.find per
+    token (memchr speed), in a short heading one regex scan."""
+    if not body:
+        return [m.start() for m in _FOLLOW_TOKEN_ANY.finditer(s)]
+    out = []
+    for w in _BODY_TOKENS:
+        i = s.find(w)
+        while i >= 0:
+            out.append(i)
+            i = s.find(w, i + 1)
+    return out
+
+
+def find_stem_names(s: str, body: bool = False) -> list[NameHit]:
+    """Suffix-less names (于都, 吉安) followed by a place-showing token: any in a
+    heading, only a subject one (全省, 司法厅…) with `body`.
 
     Left to right, the longest stem at each position counts when a token
     follows it and it starts a word. Only positions where some stem ends right
@@ -343,11 +360,10 @@ def find_stem_names(s: str) -> list[NameHit]:
     from each token through stem endings) and the forward walk runs there alone.
     """
     idx = _index()
+    follow = _BODY_FOLLOW if body else _STEM_FOLLOW
     starts = set()
-    for m in _FOLLOW_FIRST.finditer(s):
-        if not _FOLLOW_TOKEN_AT.match(s, m.start()):
-            continue
-        end = m.start()  # a stem ends here, or before the spaces in front of the token
+    for end in _token_starts(s, body):
+        # a stem ends here, or before the spaces in front of the token
         while end and s[end - 1].isspace():
             end -= 1
         i = end - 1
@@ -361,12 +377,12 @@ def find_stem_names(s: str) -> list[NameHit]:
         if i < cursor:
             continue  # inside the previous hit
         best = _stem_at(s, i)
-        if best is None or not _STEM_FOLLOW.match(s, best):
+        if best is None or not follow.match(s, best):
             continue
         codes = idx.stems[s[i:best]]
         prev = s[i - 1 : i]
         if prev and "\u4e00" <= prev <= "\u9fff" and prev not in _NAME_OPENERS and prev not in _STEM_AFTER \
-                and not s.endswith(_CUES["follow"], 0, i) and not _parent_before(s, i, codes) \
+                and not s.endswith(_HEADING_TOKENS, 0, i) and not _parent_before(s, i, codes) \
                 and not any(s[k:i] in idx.stems for k in range(max(0, i - 4), i - 1)):
             continue  # 依法行政和法治: 政和 ends a word (兴国人民政府兴国县委, 兴国赣州法治 start one)
         hits.append(NameHit(i, best, s[i:best], codes))
@@ -379,10 +395,15 @@ def find_slogan_names(s: str) -> list[NameHit]:
     subject region's own campaigns. One scan for the campaign words."""
     idx = _index()
     hits = []
-    for m in _SLOGAN.finditer(s):
-        end = _stem_at(s, m.end())
-        if end is not None:
-            hits.append(NameHit(m.end(), end, s[m.end() : end], idx.stems[s[m.end() : end]]))
+    for w in _CUES["slogan"]:  # str.find per word: an alternation regex is slower on CJK text
+        i = s.find(w)
+        while i >= 0:
+            start = i + len(w)
+            end = _stem_at(s, start)
+            if end is not None:
+                hits.append(NameHit(start, end, s[start:end], idx.stems[s[start:end]]))
+            i = s.find(w, start)
+    hits.sort(key=lambda h: h.start)
     return hits
 
 
@@ -510,7 +531,10 @@ def _opening(head: list[str]) -> str:
             continue  # headings, web chrome, 省委、省政府:
         sentence = re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
         blank = lambda m: " " * len(m.group())  # noqa: E731
-        return _VISITOR_CLAUSE.sub(blank, _SUPERIOR_CLAUSE.sub(blank, sentence))
+        sentence = _SUPERIOR_CLAUSE.sub(blank, sentence)
+        if any(w in sentence for w in _CUES["visitor"]):  # the clause regex is slow: run it where it can match
+            sentence = _VISITOR_CLAUSE.sub(blank, sentence)
+        return sentence
     return ""
 
 
@@ -568,36 +592,44 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     if any(_names_a_zone(h) for h in (title, issuer) if h):
         return None  # a development zone's report: no division of its own
     memo: dict[str, tuple[int, int, int]] = {}
+    memo_hits: dict[str, list[NameHit]] = {}
     cands: dict[tuple[int, str], _Cand] = {}
     head, tail = _lines(text)
-    _collect(text, [(0, s) for s in (title, issuer, _signature(head, tail)) if s], True, cands, memo)
+    # Title, issuer and signature as one string (one scan; lines keep them apart).
+    _collect(text, [(0, "\n".join(s for s in (title, issuer, _signature(head, tail)) if s))], True, cands, memo)
     # The opening sentence's first named place is its subject (九江市坚持…);
     # places named later in it are often subordinates (乐平市获评…).
     _collect(text, [(0, _opening(head))], True, cands, memo, first_only=True)
 
     def body_cands(tier: int) -> list[_Cand]:
-        """Tier 1 or 2 candidates. Built only when the headline does not settle
-        it: they need a pass over the whole text."""
+        """Tier 1 or 2 candidates (3: tier 2 with short names counted too). Built
+        only when the headline does not settle it: they need a pass over the
+        whole text."""
         found: dict[tuple[int, str], _Cand] = {}
         if tier == 1:
             own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
             gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in _GOV_WORD.finditer(text)]
-            _collect(text, [(1, s) for s in own_docs + gov_lines], False, found, memo)
+            # One string, one scan: lines never let a name run from one source into the next.
+            _collect(text, [(1, "\n".join(own_docs + gov_lines))], False, found, memo)
             return list(found.values())
-        full = find_full_names(text)
-        # Short names count where a cue shows a place: 江苏全省, 宁夏司法厅, 法治湖州.
-        # A short name followed by its suffix is a full name, counted already.
-        def short(hits: list[NameHit]) -> list[NameHit]:
-            return [h for h in hits if text[h.end : h.end + 1] not in _SHORT_SUFFIXES]
+        if "full" not in memo_hits:
+            memo_hits["full"] = find_full_names(text)
+        passes = [(0, 0, memo_hits["full"])]
+        if tier == 3:
+            # Short names count where a cue shows a place: 江苏全省, 宁夏司法厅, 法治湖州.
+            # A short name followed by its suffix is a full name, counted already.
+            def short(hits: list[NameHit]) -> list[NameHit]:
+                return [h for h in hits if text[h.end : h.end + 1] not in _SHORT_SUFFIXES]
 
-        for cued, campaign, hits in ((0, 0, full), (1, 0, short(find_stem_names(text))), (1, 1, short(find_slogan_names(text)))):
+            passes += [(1, 0, short(find_stem_names(text, body=True))), (1, 1, short(find_slogan_names(text)))]
+        for cued, campaign, hits in passes:
             for h in hits:
                 code = _pick(text, h, text, memo)
                 if code is None:
                     continue
                 key = (2, code)
                 if key not in found:
-                    found[key] = _Cand(code, 2, 0, _window(text, h))
+                    found[key] = _Cand(code, 2, 0, _window(text, h))  # tier 3 is tier 2 with more evidence
                 found[key].count += 1
                 found[key].cued += cued
                 found[key].campaigns += campaign
@@ -640,7 +672,8 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     if chosen is None or (selfref[idx.divs[chosen.code].selfref] < top and idx.divs[chosen.code].selfref not in strong):
         # Nothing named up front, or it names a parent (南宁市) while the report
         # mostly calls itself something else (我区): look for a deeper place inside it.
-        for tier in (1, 2):
+        # Short names (tier 3) only when nothing is named up front: not to look deeper.
+        for tier in (1, 2, 3) if chosen is None else (1, 2):
             found = [
                 c for c in body_cands(tier)
                 if allowed(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
@@ -678,6 +711,8 @@ def _named_province(text: str, selfref: Counter, strong: set[str]) -> _Cand | No
     """
     idx = _index()
     top = max(selfref.values(), default=0)
+    if top == 0 or not (selfref["省"] == top or selfref["区"] == top):
+        return None  # not how a province speaks of itself: spare the counting
     counts = Counter()
     for code in _province_codes():
         # The short name is inside every way of writing a province (湖南 in 湖南省).

@@ -325,20 +325,21 @@ _OTHER_DOC = re.compile(r"通知|通报|意见|方案|规划|要点|办法|决�
 
 
 @cache
-def _court_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
-    """(court name, court then its act, court-text title word, partner word) from rules/court_markers.csv."""
+def _court_rules() -> tuple[re.Pattern, ...]:
+    """(court name, court then its act, court-text title word, partner word,
+    not a court's title) from rules/court_markers.csv."""
     words = vocabulary("court_markers.csv")
     court = alternation(words["court"])
     return (
         re.compile(court),
-        # The court, then within a short date or 近日 what it does (召开, 发布).
-        re.compile(rf"(?:{court})[^,，。;；:：]{{0,12}}?(?:{alternation(words['act'])})"),
+        # The court, then within a short date or 近日 what it does (召开, 发布), as the
+        # main verb: 法院发布的数据 is a government text citing it.
+        re.compile(rf"(?:{court})[^,，。;；:：]{{0,12}}?(?:{alternation(words['act'])})(?!的)"),
         re.compile(alternation(words["title"])),
         re.compile(alternation(words["partner"])),
+        re.compile(alternation(words["not_title"])),
     )
 
-
-_GOV_IN_TITLE = re.compile(r"人民政府|政府|司法局|司法厅|委员会")
 _CLAUSE_START = re.compile(r"[,，。;；:：!！?？)）】\s]")
 
 
@@ -351,8 +352,8 @@ def _court_issued(title: str | None, opening: str) -> bool:
     caught: the court must be the title's issuer or the opening's subject, and
     a court named as a partner (司法局联合市中级人民法院召开) does not count.
     """
-    court, court_act, title_word, partner = _court_rules()
-    if title and court.search(title) and title_word.search(title) and not _GOV_IN_TITLE.search(title):
+    court, court_act, title_word, partner, not_title = _court_rules()
+    if title and court.search(title) and title_word.search(title) and not not_title.search(title):
         return True
     for m in court_act.finditer(opening):
         # What precedes the court in its clause: only its place name and a date may stand there.

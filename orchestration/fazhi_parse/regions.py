@@ -456,7 +456,7 @@ _NOT_STRONG_AFTER = frozenset("基根资样版文书日成")
 _ADDRESSEE = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]")
 _DOC_TITLE = re.compile(r"《([^《》]{3,60})》")
 # 赤峰市政府本级受理…: the body names its own government (人民政府 or 政府).
-_GOV_WORD = re.compile("政府|委员会")
+_GOV_WORD = re.compile("人民政府|政府|委员会")
 
 
 def _selfrefs(text: str) -> tuple[Counter, set[str]]:

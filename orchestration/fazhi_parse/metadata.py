@@ -225,6 +225,8 @@ _BASELINE = re.compile(r"(?:较|比|与|同|从|自|相比|对比)\s*$")
 _LEADING_YEAR = re.compile(r"(?:^|[,，:：])\s*$")
 _LEADS_FIGURES = re.compile(r"\s*年度?\s*[,，]")
 _SINCE = re.compile(r"\s*年\s*以来")
+# Part of a year (2022年1至6月, 2022年上半年, 2022年前三季度): that year is still running.
+_PART_OF_YEAR = re.compile(r"\s*年\s*(?:[1一]\s*[至到\-—–~]\s*\d{1,2}\s*月|上半年|前三季度|前\S{1,2}个月)")
 _OPENING_YEAR = re.compile(
     r"\s*(?:在|自|从)?\s*((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?:度)?"
     r"\s*(?:以来|来|,|，|上半年|全年|是|我|[^\d\s,，。]{0,20}?(?:坚持|深入|持续|认真|紧紧))"
@@ -251,7 +253,12 @@ def _plausible(year: int | None, published: dt.date | None) -> bool:
 
 
 def _report_year(
-    s: str, title: str | None, opening: tuple[int, int] | None, published: dt.date | None, skip: list[tuple[int, int]]
+    s: str,
+    title: str | None,
+    opening: tuple[int, int] | None,
+    published: dt.date | None,
+    skip: list[tuple[int, int]],
+    annual_report: bool = False,
 ) -> tuple[int | None, tuple[int, int] | None, str | None]:
     """(year, evidence span in s, or evidence text when it is the title)."""
     if title and _YEAR_RANGE.search(title):
@@ -271,6 +278,7 @@ def _report_year(
     # Most weighted year in result sentences, outside plans, chrome and dates.
     end = _plan_start(s)
     votes: Counter[int] = Counter()
+    running: set[int] = set()  # years stated as part of a year: the text's present
     first: dict[int, tuple[int, int]] = {}
     for sent in re.finditer(r"[^。!！?？;；\n]+", s[:end]):
         a = sent.start()
@@ -286,6 +294,8 @@ def _report_year(
                 continue  # 较2020年, 从2021年的: another year's figure
             if published and published.year - y >= 2 and _SINCE.match(text, m.end(1)):  # type: ignore[operator]
                 continue  # 2018年以来 in a 2021 text: several years
+            if _PART_OF_YEAR.match(text, m.end(1)):
+                running.add(y)  # type: ignore[arg-type]
             # A year leading its clause states the period of the figures that follow.
             lead = _LEADING_YEAR.search(before) and _LEADS_FIGURES.match(text, m.end(1))
             votes[y] += 2 if lead else 1  # type: ignore[index]
@@ -294,15 +304,20 @@ def _report_year(
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         y = ranked[0][0]
         latest = max(votes)
-        if latest > y and "今年" in s[:end]:
-            # 2021年,…;今年上半年,… / 2022年1至6月: a text of the current year, which is the
-            # latest it states; the winner is last year's baseline.
+        if latest > y and latest in running and "今年" in s[:end]:
+            # 2021年,…;今年上半年,…;2022年1至6月,…: a text written while 2022 runs, which it
+            # calls 今年; the winner is last year's baseline.
             y = latest
         return y, first[y], None
-    if not votes and published and published.month >= 3:
-        # A news text stating no year at all (近年来, 目前, 今年来): its figures stand at
-        # publication. Not early in the year, when they may be last year's.
-        return published.year, skip[0] if skip else None, None  # the date line is the evidence
+    if not votes and published:
+        # No year stated at all. An annual report published in the first half of a year
+        # covers the year before; a news text (近年来, 目前, 今年来) states figures as they
+        # stand at publication, unless it went out early in the year (last year's, maybe).
+        # The date line is the evidence.
+        if annual_report:
+            return (published.year - 1, skip[0] if skip else None, None) if published.month <= 6 else (None, None, None)
+        if published.month >= 3:
+            return published.year, skip[0] if skip else None, None
     return None, None, None
 
 
@@ -410,7 +425,8 @@ def extract_metadata(text: str, simplified: str) -> dict:
 
     published, date_spans = _published(s)
     opening = _opening_span(s, title_spans)
-    year, year_span, year_text = _report_year(s, title_s, opening, published, date_spans)
+    kind = _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s, s[opening[0] : opening[1]] if opening else "")
+    year, year_span, year_text = _report_year(s, title_s, opening, published, date_spans, kind == "rule_of_law_report")
     year_evidence = title if year_text is not None else (orig(*year_span) if year_span else None)
 
     # Lines of a split title stay separate lines, so evidence cut from it is found in `s`.
@@ -423,7 +439,7 @@ def extract_metadata(text: str, simplified: str) -> dict:
     return {
         "title": title,
         "issuer": orig(*issuer_span) if issuer_span else None,
-        "kind": _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s, s[opening[0] : opening[1]] if opening else ""),
+        "kind": kind,
         "script": _script(text, s),
         "region_code": region.region_code if region else None,
         "region_evidence": region_evidence,

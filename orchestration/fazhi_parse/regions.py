@@ -722,8 +722,10 @@ def _named_province(text: str, selfref: Counter, strong: set[str]) -> _Cand | No
     char = idx.divs[code].selfref
     if n == 0 or (len(ranked) > 1 and n < 3 * ranked[1][1]) or top == 0 or selfref[char] != top or not strong <= {char}:
         return None
-    if char == "区" and n < 3:
-        return None  # 全区 is also a district's word: an autonomous region must be named often
+    if char == "区" and (n < 3 or "自治区" not in text):
+        # 全区/我区 is also a district's word (援疆 texts name 新疆 often): an autonomous
+        # region must be named often, and 自治区 written (自治区司法厅, 自治区党委).
+        return None
     return _Cand(code, 3, n, short_name(idx.divs[code].name))
 
 

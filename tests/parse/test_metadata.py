@@ -298,6 +298,25 @@ YEAR_CASES = [
         None,
     ),
     (
+        "今年 and a later year not stated as part of a year: no jump",
+        "近年来,广州在全国率先开展行政复议规范化建设。\n2021年,广州市区两级行政复议机构办结行政复议案件1706件;"
+        "今年以来,复议工作稳步推进。2022年3月,市政府召开行政复议委员会会议。",
+        2021,
+        None,
+    ),
+    (
+        "an annual report stating no year, published early in a year: the year before",
+        "发布时间:2024-03-01\n某县法治政府建设情况报告\n一年来,我县深入推进法治政府建设,全县行政执法更加规范。",
+        2023,
+        dt.date(2024, 3, 1),
+    ),
+    (
+        "an annual report stating no year, published late in a year: unknown",
+        "发布时间:2024-09-01\n某县法治政府建设情况报告\n一年来,我县深入推进法治政府建设,全县行政执法更加规范。",
+        None,
+        dt.date(2024, 9, 1),
+    ),
+    (
         "a span from one month to another years later votes for neither",
         "段治明委员:\n您提出的建议收悉,现答复如下:\n一、全市人民调解工作情况\n"
         "2022年1月至2025年6月,全市各级各类人民调解组织共开展矛盾纠纷排查活动3.2万次。",

@@ -56,6 +56,12 @@ SUBJECT = [
     ),
     # A justice bureau's or government's own region.
     (
+        "an autonomous region's text: 全区, 自治区 and the short name",
+        "近年来,全区各级司法行政机关深入贯彻落实自治区党委部署。宁夏坚持“事心双调”,宁夏持续完善调解网络,"
+        "宁夏提升调解队伍专业素养。\n全区现有人民调解组织19306个。",
+        ("宁夏回族自治区", None),
+    ),
+    (
         "prefecture government named in the body",
         "全市行政复议工作总结\n2019年全市各级行政复议机关共收到行政复议申请469件。赤峰市政府本级受理行政复议案件142件。2019年,我市各级人民法院共受理行政诉讼案件377件。",
         ("赤峰市", None),
@@ -109,6 +115,10 @@ NONE = [
     (
         "an ambiguous district without a parent",
         "2021年通州区积极推动行政复议体制改革。2021年,区政府收到行政复议申请281件。",
+    ),
+    (
+        "a district helping an autonomous region, named often",
+        "2023年,我区深入开展对口支援,选派12名律师赴新疆服务,援建新疆法律服务站3个,新疆受援群众满意度达98%。全区行政复议案件办理质量稳步提升。",
     ),
     (
         "a short autonomous region named twice by a district-like text",

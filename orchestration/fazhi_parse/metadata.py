@@ -215,18 +215,21 @@ _RANGE = re.compile(
 )
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年")  # 2021-2025年度, not 2020-12-30
 _PLAN_HEAD = re.compile(r"下一步|工作打算|工作计划|工作安排|工作思路|工作设想|努力方向|今后|明年|(?:19|20)\d\d年(?:度)?(?:重点)?工作")
-_PLAN_SENTENCE = re.compile(
-    r"下一步|将(?:继续|进一步|不断|持续|全面|着力|积极|加快|深入|坚持|围绕|重点)|计划|力争|打算|目标|预计|到(?:19|20)\d\d年"
-)
+# Words of rules/year_cues.csv, one concept each: plan (a sentence of plans states no
+# year covered), baseline (a year after 较/与/从… is another year's), part_of_year.
+_YEAR_CUES = vocabulary("year_cues.csv")
+_PLAN_SENTENCE = re.compile(rf"{alternation(_YEAR_CUES['plan'])}|到(?:19|20)\d\d年")
 # A year that is not the period reported on: a baseline (较2020年, 与2023年基本持平,
 # 从2021年的…到) or the start of a span (自2020年开始).
-_BASELINE = re.compile(r"(?:较|比|与|同|从|自|相比|对比)\s*$")
+_BASELINE = re.compile(rf"(?:{alternation(_YEAR_CUES['baseline'])})\s*$")
 # Data-release phrasing: the year leads its clause (2022年,全市共办理… / …了解到,2022年,我省…).
 _LEADING_YEAR = re.compile(r"(?:^|[,，:：])\s*$")
 _LEADS_FIGURES = re.compile(r"\s*年度?\s*[,，]")
 _SINCE = re.compile(r"\s*年\s*以来")
 # Part of a year (2022年1至6月, 2022年上半年, 2022年前三季度): that year is still running.
-_PART_OF_YEAR = re.compile(r"\s*年\s*(?:[1一]\s*[至到\-—–~]\s*\d{1,2}\s*月|上半年|前三季度|前\S{1,2}个月)")
+_PART_OF_YEAR = re.compile(
+    rf"\s*年\s*(?:[1一]\s*[至到\-—–~]\s*\d{{1,2}}\s*月|前\S{{1,2}}个月|{alternation(_YEAR_CUES['part_of_year'])})"
+)
 _OPENING_YEAR = re.compile(
     r"\s*(?:在|自|从)?\s*((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?:度)?"
     r"\s*(?:以来|来|,|，|上半年|全年|是|我|[^\d\s,，。]{0,20}?(?:坚持|深入|持续|认真|紧紧))"

@@ -599,7 +599,9 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     _collect(text, [(0, "\n".join(s for s in (title, issuer, _signature(head, tail)) if s))], True, cands, memo)
     # The opening sentence's first named place is its subject (九江市坚持…);
     # places named later in it are often subordinates (乐平市获评…).
+    headed = {c.code for c in cands.values()}
     _collect(text, [(0, _opening(head))], True, cands, memo, first_only=True)
+    opening_only = {c.code for c in cands.values()} - headed
 
     def body_cands(tier: int) -> list[_Cand]:
         """Tier 1 or 2 candidates (3: tier 2 with short names counted too). Built
@@ -649,6 +651,8 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
 
     def agrees(c: _Cand) -> bool:
         char = idx.divs[c.code].selfref
+        if c.tier == 0 and c.code in opening_only and char not in strong and selfref[char] < top:
+            return False  # 全市…位居全省第一,湖南省司法厅给予肯定: the opening names a superior
         if c.tier == 0:
             return not selfref or selfref[char] > 0
         # Weaker evidence: the place's kind must be how the report mostly calls itself.
@@ -713,6 +717,8 @@ def _named_province(text: str, selfref: Counter, strong: set[str]) -> _Cand | No
     top = max(selfref.values(), default=0)
     if top == 0 or not (selfref["省"] == top or selfref["区"] == top):
         return None  # not how a province speaks of itself: spare the counting
+    if sum(selfref.values()) - top > top / 2:
+        return None  # 全省 beside as many 全市/全县: a lower level ranking itself (位居全省第一)
     counts = Counter()
     for code in _province_codes():
         # The short name is inside every way of writing a province (湖南 in 湖南省).

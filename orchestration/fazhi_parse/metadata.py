@@ -358,13 +358,14 @@ def _court_rules() -> tuple[re.Pattern, ...]:
         re.compile(alternation(words["not_title"])),
     )
 
+
 _CLAUSE_START = re.compile(r"[,，。;；:：!！?？)）】\s]")
 
 
-def _court_issued(title: str | None, opening: str) -> bool:
+def _court_issued(title: str | None, first_sentence: str) -> bool:
     """Whether a court speaks: a court's title (…法院行政审判白皮书), a court
     that opens the text by doing something (XX市中级人民法院召开…通报会), or
-    the court's 本院 in the opening.
+    the court's 本院 in the first sentence.
 
     Government texts quoting court figures (全市法院受理行政诉讼案件…) are not
     caught: the court must be the title's issuer or the opening's subject, and
@@ -373,15 +374,15 @@ def _court_issued(title: str | None, opening: str) -> bool:
     court, court_act, title_word, partner, not_title = _court_rules()
     if title and court.search(title) and title_word.search(title) and not not_title.search(title):
         return True
-    for m in court_act.finditer(opening):
+    for m in court_act.finditer(first_sentence):
         # What precedes the court in its clause: only its place name and a date may stand there.
-        start = max((c.end() for c in _CLAUSE_START.finditer(opening, 0, m.start())), default=0)
-        before = opening[start : m.start()]
+        start = max((c.end() for c in _CLAUSE_START.finditer(first_sentence, 0, m.start())), default=0)
+        before = first_sentence[start : m.start()]
         for hit in find_full_names(before)[::-1]:
             before = before[: hit.start] + before[hit.end :]
         if not partner.search(before):
             return True
-    return "本院" in opening
+    return "本院" in first_sentence
 
 
 def _kind(title: str | None, opening: str, text: str, first_sentence: str = "") -> str:
@@ -428,7 +429,8 @@ def extract_metadata(text: str, simplified: str) -> dict:
 
     published, date_spans = _published(s)
     opening = _opening_span(s, title_spans)
-    kind = _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s, s[opening[0] : opening[1]] if opening else "")
+    first_sentence = s[opening[0] : opening[1]] if opening else ""
+    kind = _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s, first_sentence)
     year, year_span, year_text = _report_year(s, title_s, opening, published, date_spans, kind == "rule_of_law_report")
     year_evidence = title if year_text is not None else (orig(*year_span) if year_span else None)
 

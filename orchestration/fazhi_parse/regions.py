@@ -10,6 +10,13 @@ issuer, signature, the opening sentence, its own 《…》 documents) and the bo
 self-references (我县, 全区, 我市…) agree with that place's kind. Repeated names
 (鼓楼区, 朝阳区…) need the parent prefecture or province in the text; when that
 context is missing or split, the answer is None rather than a guess.
+
+When nothing is named up front (news and data releases), the body's short
+names count where a cue shows they are the subject (江苏全省, 宁夏司法厅,
+法治湖州: rules/region_cues.csv), and last a text calling itself 全省/我省
+that names one province far more than any other is that province's. A
+visiting delegation (…一行来到惠民县) or a superior named only in the opening
+is not the subject.
 """
 from __future__ import annotations
 
@@ -547,7 +554,7 @@ def _signature(head: list[str], tail: list[str]) -> str:
 @dataclass
 class _Cand:
     code: str
-    tier: int  # 0 title/issuer/signature/opening, 1 own documents and 人民政府 mentions, 2 body
+    tier: int  # 0 title/issuer/signature/opening, 1 own documents and 人民政府 mentions, 2 body, 3 province counted
     count: int
     evidence: str
     cued: int = 0  # of `count`, short names with a cue (湖州全域, 法治湖州): the subject's own wording

@@ -11,16 +11,16 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from fazhi_parse.regions import resolve_region
+from fazhi_parse.regions import alternation, find_full_names, resolve_region, vocabulary
 from fazhi_parse.text import cjk_changes, is_chrome_line
 
 # ------------------------------------------------------------------ lines
 
 _PROSE = re.compile(r"[。;；]|[,，]")
 _ADDRESSEE = re.compile(r"^[^。,，]{2,40}[:：]$")
-_TITLE_WORD = re.compile(r"报告|总结|情况|要点|工作|法治|依法行政|通知|意见|方案|规划|决定|公告|办法|纪要")
+_TITLE_WORD = re.compile(r"报告|总结|情况|要点|工作|法治|依法行政|通知|意见|方案|规划|决定|公告|办法|纪要|白皮书")
 _GOV_ORG = r"(?:人民政府办公室|人民政府|政府办公室|司法局|领导小组办公室|领导小组|委员会|党委|[县区市州旗盟省]委)"
 _ORG_TOKEN = re.compile(rf"(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}")
 _ISSUER_LINE = re.compile(rf"^(?:(?:中共)?[\u4e00-\u9fff]{{2,24}}?{_GOV_ORG}\s*)+$")
@@ -167,6 +167,9 @@ def _date(y: str, m: str, d: str) -> dt.date | None:
 # line break, so a match stays within one line.
 _PUB_DATE = r"[^\S\n\r]*[:：][^\S\n\r]*((?:19|20)\d\d)[^\S\n\r]*[-/.年][^\S\n\r]*(\d{1,2})[^\S\n\r]*[-/.月][^\S\n\r]*(\d{1,2})"
 _PUB_LINE = (re.compile("时间" + _PUB_DATE), re.compile("日期" + _PUB_DATE))
+# A page's date without a label: 2021-04-12 16:05 on a line of its own, or closing a
+# source line (来源:湖南日报 作者:… 2018-07-28 09:19:02). Dashes only: the web's form.
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d\d(?::\d\d)?)?\s*$")
 
 
 def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
@@ -186,6 +189,16 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
         if is_chrome_line(s[a:b]):
             spans.append((a, b))
             found = found or _date(*m.groups())
+    if found is None:
+        for a, b in lines[:15]:
+            line = s[a:b]
+            if b - a > 80 or "-" not in line or _PROSE.search(line):
+                continue  # cheap tests first: the regex has no literal to jump to
+            m = _ISO_DATE.search(line)
+            if m and (m.start() == 0 or is_chrome_line(line)):
+                spans.append((a, b))
+                found = _date(*m.groups())
+                break
     for a, b in _lines(s)[-8:]:
         m = _SIGN_DATE.match(s[a:b]) or (b - a <= 40 and not _PROSE.search(s[a:b]) and _SIGN_DATE_END.search(s[a:b]))
         if m:
@@ -195,9 +208,28 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
 
 
 _YEAR = re.compile(r"(?<![\d〔\[(（【\-—–~至到])((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?!\s*[-—–~至到]|底前|前)")
-_RANGE = re.compile(r"(?:19|20)\d\d\s*[-—–~至到]\s*(?:19|20)?\d\d")
+# 2019-2021 / 2019至21 / 2022年1月至2025年6月: a span of years, not one year.
+_RANGE = re.compile(
+    r"(?:19|20)\d\d\s*[-—–~至到]\s*(?:19|20)?\d\d"
+    r"|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年"
+)
+_YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年")  # 2021-2025年度, not 2020-12-30
 _PLAN_HEAD = re.compile(r"下一步|工作打算|工作计划|工作安排|工作思路|工作设想|努力方向|今后|明年|(?:19|20)\d\d年(?:度)?(?:重点)?工作")
-_PLAN_SENTENCE = re.compile(r"下一步|将继续|将进一步|计划|力争|打算|目标|预计|到(?:19|20)\d\d年")
+# Words of rules/year_cues.csv, one concept each: plan (a sentence of plans states no
+# year covered), baseline (a year after 较/与/从… is another year's), part_of_year.
+_YEAR_CUES = vocabulary("year_cues.csv")
+_PLAN_SENTENCE = re.compile(rf"{alternation(_YEAR_CUES['plan'])}|到(?:19|20)\d\d年")
+# A year that is not the period reported on: a baseline (较2020年, 与2023年基本持平,
+# 从2021年的…到) or the start of a span (自2020年开始).
+_BASELINE = re.compile(rf"(?:{alternation(_YEAR_CUES['baseline'])})\s*$")
+# Data-release phrasing: the year leads its clause (2022年,全市共办理… / …了解到,2022年,我省…).
+_LEADING_YEAR = re.compile(r"(?:^|[,，:：])\s*$")
+_LEADS_FIGURES = re.compile(r"\s*年度?\s*[,，]")
+_SINCE = re.compile(r"\s*年\s*以来")
+# Part of a year (2022年1至6月, 2022年上半年, 2022年前三季度): that year is still running.
+_PART_OF_YEAR = re.compile(
+    rf"\s*年\s*(?:[1一]\s*[至到\-—–~]\s*\d{{1,2}}\s*月|前\S{{1,2}}个月|{alternation(_YEAR_CUES['part_of_year'])})"
+)
 _OPENING_YEAR = re.compile(
     r"\s*(?:在|自|从)?\s*((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?:度)?"
     r"\s*(?:以来|来|,|，|上半年|全年|是|我|[^\d\s,，。]{0,20}?(?:坚持|深入|持续|认真|紧紧))"
@@ -224,10 +256,17 @@ def _plausible(year: int | None, published: dt.date | None) -> bool:
 
 
 def _report_year(
-    s: str, title: str | None, opening: tuple[int, int] | None, published: dt.date | None, skip: list[tuple[int, int]]
+    s: str,
+    title: str | None,
+    opening: tuple[int, int] | None,
+    published: dt.date | None,
+    skip: list[tuple[int, int]],
+    annual_report: bool = False,
 ) -> tuple[int | None, tuple[int, int] | None, str | None]:
     """(year, evidence span in s, or evidence text when it is the title)."""
-    if title and not _RANGE.search(title):
+    if title and _YEAR_RANGE.search(title):
+        return None, None, None  # 2021-2025年度…总结: several years, none of them the one
+    if title:
         y = _year_from(title)
         if _plausible(y, published):
             return y, None, title
@@ -239,23 +278,49 @@ def _report_year(
         if _THIS_YEAR.match(s, a, b) and published and published.month >= 7:
             # 今年以来 means the publication year only when it went out late in that year.
             return published.year, (a, min(b, a + 12)), None
-    # Most frequent year in result sentences, outside plans, chrome and dates.
+    # Most weighted year in result sentences, outside plans, chrome and dates.
     end = _plan_start(s)
     votes: Counter[int] = Counter()
+    running: set[int] = set()  # years stated as part of a year: the text's present
     first: dict[int, tuple[int, int]] = {}
     for sent in re.finditer(r"[^。!！?？;；\n]+", s[:end]):
         a = sent.start()
         if any(x <= a < y for x, y in skip) or _PLAN_SENTENCE.search(sent.group()) or is_chrome_line(sent.group()):
             continue
-        for m in _YEAR.finditer(sent.group()):
+        text = sent.group()
+        for m in _YEAR.finditer(text):
             y = _num(m.group(1))
-            if _plausible(y, published) and not _RANGE.match(sent.group(), m.start()):
-                votes[y] += 1  # type: ignore[index]
-                first.setdefault(y, (a + m.start(), a + min(len(sent.group()), m.end() + 12)))  # type: ignore[arg-type]
+            if not _plausible(y, published) or _RANGE.match(text, m.start()):
+                continue
+            before = text[max(0, m.start() - 4) : m.start()]
+            if _BASELINE.search(before):
+                continue  # 较2020年, 从2021年的: another year's figure
+            if published and published.year - y >= 2 and _SINCE.match(text, m.end(1)):  # type: ignore[operator]
+                continue  # 2018年以来 in a 2021 text: several years
+            if _PART_OF_YEAR.match(text, m.end(1)):
+                running.add(y)  # type: ignore[arg-type]
+            # A year leading its clause states the period of the figures that follow.
+            lead = _LEADING_YEAR.search(before) and _LEADS_FIGURES.match(text, m.end(1))
+            votes[y] += 2 if lead else 1  # type: ignore[index]
+            first.setdefault(y, (a + m.start(), a + min(len(text), m.end() + 12)))  # type: ignore[arg-type]
     ranked = votes.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         y = ranked[0][0]
+        latest = max(votes)
+        if latest > y and latest in running and "今年" in s[:end]:
+            # 2021年,…;今年上半年,…;2022年1至6月,…: a text written while 2022 runs, which it
+            # calls 今年; the winner is last year's baseline.
+            y = latest
         return y, first[y], None
+    if not votes and published:
+        # No year stated at all. An annual report published in the first half of a year
+        # covers the year before; a news text (近年来, 目前, 今年来) states figures as they
+        # stand at publication, unless it went out early in the year (last year's, maybe).
+        # The date line is the evidence.
+        if annual_report:
+            return (published.year - 1, skip[0] if skip else None, None) if published.month <= 6 else (None, None, None)
+        if published.month >= 3:
+            return published.year, skip[0] if skip else None, None
     return None, None, None
 
 
@@ -277,13 +342,59 @@ _REPORT_WORD = re.compile(r"报告|情况|工作总结|成效")
 _OTHER_DOC = re.compile(r"通知|通报|意见|方案|规划|要点|办法|决定|纲要|实施细则|公告")
 
 
-def _kind(title: str | None, opening: str, text: str) -> str:
-    """rule_of_law_report when the title, or failing that the opening, says so.
+@cache
+def _court_rules() -> tuple[re.Pattern, ...]:
+    """(court name, court then its act, court-text title word, partner word,
+    not a court's title) from rules/court_markers.csv."""
+    words = vocabulary("court_markers.csv")
+    court = alternation(words["court"])
+    return (
+        re.compile(court),
+        # The court, then within a short date or 近日 what it does (召开, 发布), as the
+        # main verb: 法院发布的数据 is a government text citing it.
+        re.compile(rf"(?:{court})[^,，。;；:：]{{0,12}}?(?:{alternation(words['act'])})(?!的)"),
+        re.compile(alternation(words["title"])),
+        re.compile(alternation(words["partner"])),
+        re.compile(alternation(words["not_title"])),
+    )
+
+
+_CLAUSE_START = re.compile(r"[,，。;；:：!！?？)）】\s]")
+
+
+def _court_issued(title: str | None, first_sentence: str) -> bool:
+    """Whether a court speaks: a court's title (…法院行政审判白皮书), a court
+    that opens the text by doing something (XX市中级人民法院召开…通报会), or
+    the court's 本院 in the first sentence.
+
+    Government texts quoting court figures (全市法院受理行政诉讼案件…) are not
+    caught: the court must be the title's issuer or the opening's subject, and
+    a court named as a partner (司法局联合市中级人民法院召开) does not count.
+    """
+    court, court_act, title_word, partner, not_title = _court_rules()
+    if title and court.search(title) and title_word.search(title) and not not_title.search(title):
+        return True
+    for m in court_act.finditer(first_sentence):
+        # What precedes the court in its clause: only its place name and a date may stand there.
+        start = max((c.end() for c in _CLAUSE_START.finditer(first_sentence, 0, m.start())), default=0)
+        before = first_sentence[start : m.start()]
+        for hit in find_full_names(before)[::-1]:
+            before = before[: hit.start] + before[hit.end :]
+        if not partner.search(before):
+            return True
+    return "本院" in first_sentence
+
+
+def _kind(title: str | None, opening: str, text: str, first_sentence: str = "") -> str:
+    """court_document when a court issued the text; rule_of_law_report when
+    the title, or failing that the opening, says so.
 
     A title that names another document type (…工作要点的通知) settles it the
     other way; reports addressed upward often have no title, but end with
     特此报告 after talking about 法治政府建设 throughout.
     """
+    if _court_issued(title, first_sentence):
+        return "court_document"
     if title and _ROL.search(title):
         return "rule_of_law_report" if _REPORT_WORD.search(title) and not _OTHER_DOC.search(
             title.split("报告")[-1]) else "other_government_text"
@@ -318,7 +429,9 @@ def extract_metadata(text: str, simplified: str) -> dict:
 
     published, date_spans = _published(s)
     opening = _opening_span(s, title_spans)
-    year, year_span, year_text = _report_year(s, title_s, opening, published, date_spans)
+    first_sentence = s[opening[0] : opening[1]] if opening else ""
+    kind = _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s, first_sentence)
+    year, year_span, year_text = _report_year(s, title_s, opening, published, date_spans, kind == "rule_of_law_report")
     year_evidence = title if year_text is not None else (orig(*year_span) if year_span else None)
 
     # Lines of a split title stay separate lines, so evidence cut from it is found in `s`.
@@ -331,7 +444,7 @@ def extract_metadata(text: str, simplified: str) -> dict:
     return {
         "title": title,
         "issuer": orig(*issuer_span) if issuer_span else None,
-        "kind": _kind(title_s, s[opening[0] : opening[0] + 600] if opening else s[:600], s),
+        "kind": kind,
         "script": _script(text, s),
         "region_code": region.region_code if region else None,
         "region_evidence": region_evidence,

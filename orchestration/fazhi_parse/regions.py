@@ -10,6 +10,13 @@ issuer, signature, the opening sentence, its own 《…》 documents) and the bo
 self-references (我县, 全区, 我市…) agree with that place's kind. Repeated names
 (鼓楼区, 朝阳区…) need the parent prefecture or province in the text; when that
 context is missing or split, the answer is None rather than a guess.
+
+When nothing is named up front (news and data releases), the body's short
+names count where a cue shows they are the subject (江苏全省, 宁夏司法厅,
+法治湖州: rules/region_cues.csv), and last a text calling itself 全省/我省
+that names one province far more than any other is that province's. A
+visiting delegation (…一行来到惠民县) or a superior named only in the opening
+is not the subject.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import polars as pl
@@ -52,6 +60,21 @@ _GENERIC_NAMES = frozenset(
 )
 # Stems that are common words or phrases even though a division bears them.
 _STEM_STOP = frozenset({"中国", "和平", "长安", "新华", "朝阳", "向阳", "永定", "安定", "东方", "太平", "城关"})
+
+
+@cache
+def vocabulary(name: str) -> dict[str, tuple[str, ...]]:
+    """concept -> words of a rule file `rules/<name>` (columns concept, word, note)."""
+    out: dict[str, list[str]] = {}
+    with resources.files("fazhi_parse.rules").joinpath(name).open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(row["concept"], []).append(row["word"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def alternation(words) -> str:
+    """A regex matching any of `words` (plain text), longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _adcodes_path() -> Path:
@@ -291,28 +314,63 @@ def find_full_names(s: str) -> list[NameHit]:
     return hits
 
 
-# After a bare stem we need something that shows it is a place name in a
-# heading: a year, 人民政府, 县委…, never an ordinary word (科教兴农, 朝阳产业).
-_FOLLOW_TOKEN = r"(?:20\d\d|[一二]〇|人民政府|政府|党委|委员会|法治|关于)"
+# After a bare stem we need something that shows it is a place name: in a
+# heading a year or a token of rules/region_cues.csv (concepts follow and
+# subject_follow: 人民政府, 县委…, 全省, 司法厅, 高院…), never an ordinary word
+# (科教兴农, 朝阳产业); in the body only a subject_follow token (江苏全省, 宁夏司法厅).
+_CUES = vocabulary("region_cues.csv")
+_BODY_TOKENS = _CUES["subject_follow"]
+_HEADING_TOKENS = _CUES["follow"] + _BODY_TOKENS
+_FOLLOW_TOKEN = rf"(?:20\d\d|[一二]〇|{alternation(_HEADING_TOKENS)})"
 _STEM_FOLLOW = re.compile(rf"(?:\s*{_FOLLOW_TOKEN})")
-_FOLLOW_TOKEN_AT = re.compile(_FOLLOW_TOKEN)
-_FOLLOW_FIRST = re.compile(r"[2一二人政党委法关]")  # first characters of the tokens: keep in step
+_BODY_FOLLOW = re.compile(rf"(?:\s*(?:{alternation(_BODY_TOKENS)}))")
+# A stem glued to the character before it ends a word (依法行政和法治: 政和) unless that
+# character is one after which a place name starts, or a heading's year (2023年于都…).
+_STEM_AFTER = frozenset("年度")
 
 
-def find_stem_names(s: str) -> list[NameHit]:
-    """Suffix-less names (于都, 吉安) followed by a heading-like token.
+def _stem_at(s: str, i: int) -> int | None:
+    """End of the longest stem starting at `i`, if any."""
+    idx = _index()
+    j, best = i + 1, None
+    while j <= len(s) and s[i:j] in idx.stem_heads:
+        if s[i:j] in idx.stems:
+            best = j
+        j += 1
+    return best
+
+
+_FOLLOW_TOKEN_ANY = re.compile(_FOLLOW_TOKEN)
+
+
+def _token_starts(s: str, body: bool) -> list[int]:
+    """Where a token that may follow a stem starts: in a whole text str.find per
+    token (memchr speed), in a short heading one regex scan."""
+    if not body:
+        return [m.start() for m in _FOLLOW_TOKEN_ANY.finditer(s)]
+    out = []
+    for w in _BODY_TOKENS:
+        i = s.find(w)
+        while i >= 0:
+            out.append(i)
+            i = s.find(w, i + 1)
+    return out
+
+
+def find_stem_names(s: str, body: bool = False) -> list[NameHit]:
+    """Suffix-less names (于都, 吉安) followed by a place-showing token: any in a
+    heading, only a subject one (全省, 司法厅…) with `body`.
 
     Left to right, the longest stem at each position counts when a token
-    follows it. Only positions where some stem ends right before a token can
-    produce a hit, so those are found first (walking back from each token
-    through stem endings) and the forward walk runs there alone.
+    follows it and it starts a word. Only positions where some stem ends right
+    before a token can produce a hit, so those are found first (walking back
+    from each token through stem endings) and the forward walk runs there alone.
     """
     idx = _index()
+    follow = _BODY_FOLLOW if body else _STEM_FOLLOW
     starts = set()
-    for m in _FOLLOW_FIRST.finditer(s):
-        if not _FOLLOW_TOKEN_AT.match(s, m.start()):
-            continue
-        end = m.start()  # a stem ends here, or before the spaces in front of the token
+    for end in _token_starts(s, body):
+        # a stem ends here, or before the spaces in front of the token
         while end and s[end - 1].isspace():
             end -= 1
         i = end - 1
@@ -325,14 +383,34 @@ def find_stem_names(s: str) -> list[NameHit]:
     for i in sorted(starts):
         if i < cursor:
             continue  # inside the previous hit
-        j, best = i + 1, None
-        while j <= len(s) and s[i:j] in idx.stem_heads:
-            if s[i:j] in idx.stems:
-                best = j
-            j += 1
-        if best is not None and _STEM_FOLLOW.match(s, best):
-            hits.append(NameHit(i, best, s[i:best], idx.stems[s[i:best]]))
-            cursor = best
+        best = _stem_at(s, i)
+        if best is None or not follow.match(s, best):
+            continue
+        codes = idx.stems[s[i:best]]
+        prev = s[i - 1 : i]
+        if prev and "\u4e00" <= prev <= "\u9fff" and prev not in _NAME_OPENERS and prev not in _STEM_AFTER \
+                and not s.endswith(_HEADING_TOKENS, 0, i) and not _parent_before(s, i, codes) \
+                and not any(s[k:i] in idx.stems for k in range(max(0, i - 4), i - 1)):
+            continue  # 依法行政和法治: 政和 ends a word (兴国人民政府兴国县委, 兴国赣州法治 start one)
+        hits.append(NameHit(i, best, s[i:best], codes))
+        cursor = best
+    return hits
+
+
+def find_slogan_names(s: str) -> list[NameHit]:
+    """Stems right after a campaign word (法治湖州, 平安阳泉, 法润江苏): the
+    subject region's own campaigns. One scan for the campaign words."""
+    idx = _index()
+    hits = []
+    for w in _CUES["slogan"]:  # str.find per word: an alternation regex is slower on CJK text
+        i = s.find(w)
+        while i >= 0:
+            start = i + len(w)
+            end = _stem_at(s, start)
+            if end is not None:
+                hits.append(NameHit(start, end, s[start:end], idx.stems[s[start:end]]))
+            i = s.find(w, start)
+    hits.sort(key=lambda h: h.start)
     return hits
 
 
@@ -384,7 +462,8 @@ _NOT_STRONG_AFTER = frozenset("基根资样版文书日成")
 # Addressed upward (省委、省政府: / 市委、市政府:): written by the level below.
 _ADDRESSEE = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]")
 _DOC_TITLE = re.compile(r"《([^《》]{3,60})》")
-_GOV_WORD = re.compile("人民政府|委员会")
+# 赤峰市政府本级受理…: the body names its own government (人民政府 or 政府).
+_GOV_WORD = re.compile("人民政府|政府|委员会")
 
 
 def _selfrefs(text: str) -> tuple[Counter, set[str]]:
@@ -442,6 +521,12 @@ def _lines(text: str) -> tuple[list[str], list[str]]:
 
 # 在吉安市委、市政府的坚强领导下 / 按照江西省委部署: superiors, not the author.
 _SUPERIOR_CLAUSE = re.compile(r"(?:在|按照|根据|认真落实|贯彻落实)[^,，。;；]{0,40}?(?:领导下|部署|要求|精神)")
+# 四川省司法厅二级巡视员王晓林…一行来到惠民县: a visiting delegation, up to where it
+# arrives (rules/region_cues.csv, concepts visitor and arrival). A delegation
+# leaving for elsewhere (考察团赴…学习) is the subject's own and stays.
+_VISITOR_CLAUSE = re.compile(
+    rf"[^,，。;；]{{0,48}}?(?:{alternation(_CUES['visitor'])})(?=\s*(?:{alternation(_CUES['arrival'])}))"
+)
 
 
 def _opening(head: list[str]) -> str:
@@ -452,7 +537,11 @@ def _opening(head: list[str]) -> str:
         if not re.search(r"[。,，]", line) or (_ADDRESSEE.match(line) and len(line) < 40):
             continue  # headings, web chrome, 省委、省政府:
         sentence = re.split(r"[。!！?？]", line, maxsplit=1)[0][:200]
-        return _SUPERIOR_CLAUSE.sub(lambda m: " " * len(m.group()), sentence)
+        blank = lambda m: " " * len(m.group())  # noqa: E731
+        sentence = _SUPERIOR_CLAUSE.sub(blank, sentence)
+        if any(w in sentence for w in _CUES["visitor"]):  # the clause regex is slow: run it where it can match
+            sentence = _VISITOR_CLAUSE.sub(blank, sentence)
+        return sentence
     return ""
 
 
@@ -465,9 +554,11 @@ def _signature(head: list[str], tail: list[str]) -> str:
 @dataclass
 class _Cand:
     code: str
-    tier: int  # 0 title/issuer/signature/opening, 1 own documents and 人民政府 mentions, 2 body
+    tier: int  # 0 title/issuer/signature/opening, 1 own documents and 人民政府 mentions, 2 body, 3 province counted
     count: int
     evidence: str
+    cued: int = 0  # of `count`, short names with a cue (湖州全域, 法治湖州): the subject's own wording
+    campaigns: int = 0  # of `cued`, campaigns named after it (法治湖州, 平安阳泉)
 
 
 def _window(s: str, h: NameHit) -> str:
@@ -508,31 +599,49 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     if any(_names_a_zone(h) for h in (title, issuer) if h):
         return None  # a development zone's report: no division of its own
     memo: dict[str, tuple[int, int, int]] = {}
+    memo_hits: dict[str, list[NameHit]] = {}
     cands: dict[tuple[int, str], _Cand] = {}
     head, tail = _lines(text)
-    _collect(text, [(0, s) for s in (title, issuer, _signature(head, tail)) if s], True, cands, memo)
+    # Title, issuer and signature as one string (one scan; lines keep them apart).
+    _collect(text, [(0, "\n".join(s for s in (title, issuer, _signature(head, tail)) if s))], True, cands, memo)
     # The opening sentence's first named place is its subject (九江市坚持…);
     # places named later in it are often subordinates (乐平市获评…).
+    headed = {c.code for c in cands.values()}
     _collect(text, [(0, _opening(head))], True, cands, memo, first_only=True)
+    opening_only = {c.code for c in cands.values()} - headed
 
     def body_cands(tier: int) -> list[_Cand]:
-        """Tier 1 or 2 candidates. Built only when the headline does not settle
-        it: they need a pass over the whole text."""
+        """Tier 1 or 2 candidates (3: tier 2 with short names counted too). Built
+        only when the headline does not settle it: they need a pass over the
+        whole text."""
         found: dict[tuple[int, str], _Cand] = {}
         if tier == 1:
             own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
             gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in _GOV_WORD.finditer(text)]
-            _collect(text, [(1, s) for s in own_docs + gov_lines], False, found, memo)
+            # One string, one scan: lines never let a name run from one source into the next.
+            _collect(text, [(1, "\n".join(own_docs + gov_lines))], False, found, memo)
             return list(found.values())
-        for h in find_full_names(text):
-            code = _pick(text, h, text, memo)
-            if code is None:
-                continue
-            key = (2, code)
-            if key in found:
+        if "full" not in memo_hits:
+            memo_hits["full"] = find_full_names(text)
+        passes = [(0, 0, memo_hits["full"])]
+        if tier == 3:
+            # Short names count where a cue shows a place: 江苏全省, 宁夏司法厅, 法治湖州.
+            # A short name followed by its suffix is a full name, counted already.
+            def short(hits: list[NameHit]) -> list[NameHit]:
+                return [h for h in hits if text[h.end : h.end + 1] not in _SHORT_SUFFIXES]
+
+            passes += [(1, 0, short(find_stem_names(text, body=True))), (1, 1, short(find_slogan_names(text)))]
+        for cued, campaign, hits in passes:
+            for h in hits:
+                code = _pick(text, h, text, memo)
+                if code is None:
+                    continue
+                key = (2, code)
+                if key not in found:
+                    found[key] = _Cand(code, 2, 0, _window(text, h))  # tier 3 is tier 2 with more evidence
                 found[key].count += 1
-            else:
-                found[key] = _Cand(code, 2, 1, _window(text, h))
+                found[key].cued += cued
+                found[key].campaigns += campaign
         return list(found.values())
 
     selfref, strong = _selfrefs(text)
@@ -549,10 +658,22 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
 
     def agrees(c: _Cand) -> bool:
         char = idx.divs[c.code].selfref
+        if c.tier == 0 and c.code in opening_only and char not in strong and selfref[char] < top:
+            return False  # 全市…位居全省第一,湖南省司法厅给予肯定: the opening names a superior
         if c.tier == 0:
             return not selfref or selfref[char] > 0
         # Weaker evidence: the place's kind must be how the report mostly calls itself.
         return top > 0 and selfref[char] == top and (c.tier == 1 or c.count >= 2)
+
+    def agrees_as_subject(c: _Cand) -> bool:
+        """A place named short with cues twice or more (平安咸丰, 健康咸丰) while the
+        report calls itself by a parent's kind only (全州第一方阵: a county ranks
+        itself in its prefecture): the self-references do not contradict it."""
+        if c.tier != 2 or c.cued < 2 or top == 0:
+            return False
+        d = idx.divs[c.code]
+        kinds = {d.selfref} | {idx.divs[p].selfref for p in (d.prefecture_code, d.province_code) if p}
+        return strong <= kinds and any(selfref[k] == top for k in kinds)
 
     named = [c for c in cands.values() if allowed(c)]  # all tier 0
     headline = [c for c in named if agrees(c)]
@@ -562,12 +683,16 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     if chosen is None or (selfref[idx.divs[chosen.code].selfref] < top and idx.divs[chosen.code].selfref not in strong):
         # Nothing named up front, or it names a parent (南宁市) while the report
         # mostly calls itself something else (我区): look for a deeper place inside it.
-        for tier in (1, 2):
-            inner = [
+        # Short names (tier 3) only when nothing is named up front: not to look deeper.
+        for tier in (1, 2, 3) if chosen is None else (1, 2):
+            found = [
                 c for c in body_cands(tier)
-                if allowed(c) and agrees(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
+                if allowed(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
                 and (chosen is None or _DEPTH[idx.divs[c.code].level] > _DEPTH[idx.divs[chosen.code].level])
             ]
+            inner = [c for c in found if agrees(c)] or [c for c in found if agrees_as_subject(c)]
+            if not inner and len(found) == 1 and found[0].campaigns and selfref[idx.divs[found[0].code].selfref] == top > 0:
+                inner = found  # the only place the body names, once, in its own campaign (全市…平安阳泉建设)
             if inner:
                 deeper = _deepest(inner)
                 if deeper is None and chosen is None:
@@ -575,13 +700,52 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
                 chosen = deeper or chosen
                 break
     if chosen is None:
-        return None
-    if chosen.tier > 0 and named and not any(_within(chosen.code, c.code) for c in named):
+        chosen = _named_province(text, selfref, strong)
+        if chosen is None or any(not _within(c.code, chosen.code) for c in named):
+            return None
+    if chosen.tier in (1, 2) and named and not any(_within(chosen.code, c.code) for c in named):
         return None  # the body points elsewhere than the headline
     d = idx.divs[chosen.code]
     if strong & {"县", "旗"} and d.selfref not in strong:
         return None  # the report says 我县 but we only found a higher level
     return RegionMatch(d.code, d.name, d.level, d.province, d.prefecture, chosen.evidence)
+
+
+def _named_province(text: str, selfref: Counter, strong: set[str]) -> _Cand | None:
+    """The province a text speaks for when it calls itself by a province's kind
+    (全省, 我省; 全区 for an autonomous region) and names one province far more
+    than any other, short or full (湖南, 宁夏回族自治区). Last resort, when no
+    place was found where the author names itself.
+
+    Municipalities are left out: 全市 is also every prefecture's word, and a
+    prefecture text may name 北京 in passing.
+    """
+    idx = _index()
+    top = max(selfref.values(), default=0)
+    if top == 0 or not (selfref["省"] == top or selfref["区"] == top):
+        return None  # not how a province speaks of itself: spare the counting
+    if sum(selfref.values()) - top > top / 2:
+        return None  # 全省 beside as many 全市/全县: a lower level ranking itself (位居全省第一)
+    counts = Counter()
+    for code in _province_codes():
+        # The short name is inside every way of writing a province (湖南 in 湖南省).
+        counts[code] = text.count(short_name(idx.divs[code].name))
+    ranked = counts.most_common(2)
+    code, n = ranked[0]
+    char = idx.divs[code].selfref
+    if n == 0 or (len(ranked) > 1 and n < 3 * ranked[1][1]) or top == 0 or selfref[char] != top or not strong <= {char}:
+        return None
+    if char == "区" and (n < 3 or "自治区" not in text):
+        # 全区/我区 is also a district's word (援疆 texts name 新疆 often): an autonomous
+        # region must be named often, and 自治区 written (自治区司法厅, 自治区党委).
+        return None
+    return _Cand(code, 3, n, short_name(idx.divs[code].name))
+
+
+@cache
+def _province_codes() -> tuple[str, ...]:
+    """Provinces and autonomous regions (not municipalities, see _named_province)."""
+    return tuple(c for c, d in _index().divs.items() if d.level == "province" and c[:2] not in _MUNICIPALITIES)
 
 
 _ZONE = re.compile(r"开发区|高新区|经开区|管委会|管理委员会|工业园区|产业园区|保税区|综合保税区")

@@ -245,6 +245,91 @@ YEAR_CASES = [
         None,
         None,
     ),
+    # Classes from news texts and data releases (real sentences of dev texts, cut).
+    (
+        "baselines (与/比/较 a year) do not vote",
+        "4月29日,四川高院召开行政审判工作新闻发布会,介绍2024年行政审判工作。\n审判质效持续向好\n"
+        "2024年,全省法院受理各类行政案件29154件。一审收结案数量与2023年基本持平,比2023年多749件。"
+        "2024年全省法院办理行政审判案件平均审理天数为77天,比2023年减少了1.91天,较2023年增长2.08个百分点。",
+        2024,
+        None,
+    ),
+    (
+        "a sentence of what the region 将不断 do is a plan",
+        "乌海讯近年来,乌海市各级司法行政机关坚持和发展新时代“枫桥经验”,全市人民调解案件创历史最高。\n"
+        "2023年,乌海市各级调解组织共调解纠纷5808件,调解成功5807件。\n"
+        "做好人民调解工作,事关人民群众切身利益。2024年,乌海市各级司法行政机关、人民调解组织将不断增强做好调解工作的责任感。",
+        2023,
+        None,
+    ),
+    (
+        "a year leading its clause outweighs one in passing",
+        "青海新闻网讯 1月5日,记者从省司法厅了解到,2022年,我省各级法律援助机构共办理各类法律援助案件7900件,含2021年结转案件120件。",
+        2022,
+        None,
+    ),
+    (
+        "a bare page date, 以来 over several years: the publication year",
+        "新疆:提高矛盾纠纷多元化解水平\n2021-04-12 16:05\n来源:澎湃新闻\n"
+        "记者近日从新疆维吾尔自治区司法厅了解到,近3年来,新疆人民调解社会化、法治化水平不断提高。\n"
+        "2018年以来,全区受理人民调解案件73.6万件。目前,新疆共建立各类人民调解组织14420个。",
+        2021,
+        dt.date(2021, 4, 12),
+    ),
+    (
+        "a source line closing with the date, 今年来 without a year",
+        "湖南:年底前要实现全省五级实体平台全覆盖\n来源:湖南日报 作者:沙兆华 编辑:向宏鑫 2018-07-28 09:19:02\n"
+        "湖南日报7月27日讯 今天,省司法厅召开年中工作推进会。今年来,省司法厅创新机制,全省已建成公共法律服务中心138个。",
+        2018,
+        dt.date(2018, 7, 28),
+    ),
+    (
+        "no year stated, published early in a year: unknown",
+        "2023-01-05\n记者近日从省司法厅了解到,目前全省共建成公共法律服务中心138个,工作站1904个。",
+        None,
+        dt.date(2023, 1, 5),
+    ),
+    (
+        "今年 with a later year: the text's own year, not last year's baseline",
+        "近年来,广州在全国率先开展行政复议规范化建设。\n2021年,广州市区两级行政复议机构通过调解和解办结行政复议案件1706件;"
+        "今年上半年,通过调解和解办结行政复议案件518件。\n2021年年初,广州在全国率先完成行政复议体制改革。"
+        "2022年1至6月,全市行政复议机构共收到案件3839件。",
+        2022,
+        None,
+    ),
+    (
+        "今年 and a later year not stated as part of a year: no jump",
+        "近年来,广州在全国率先开展行政复议规范化建设。\n2021年,广州市区两级行政复议机构办结行政复议案件1706件;"
+        "今年以来,复议工作稳步推进。2022年3月,市政府召开行政复议委员会会议。",
+        2021,
+        None,
+    ),
+    (
+        "an annual report stating no year, published early in a year: the year before",
+        "发布时间:2024-03-01\n某县法治政府建设情况报告\n一年来,我县深入推进法治政府建设,全县行政执法更加规范。",
+        2023,
+        dt.date(2024, 3, 1),
+    ),
+    (
+        "an annual report stating no year, published late in a year: unknown",
+        "发布时间:2024-09-01\n某县法治政府建设情况报告\n一年来,我县深入推进法治政府建设,全县行政执法更加规范。",
+        None,
+        dt.date(2024, 9, 1),
+    ),
+    (
+        "a span from one month to another years later votes for neither",
+        "段治明委员:\n您提出的建议收悉,现答复如下:\n一、全市人民调解工作情况\n"
+        "2022年1月至2025年6月,全市各级各类人民调解组织共开展矛盾纠纷排查活动3.2万次。",
+        None,
+        None,
+    ),
+    (
+        "a title covering several years: no single year",
+        "县司法局关于2021-2025年度行政复议体制改革工作总结报告\n根据上级部署,我县系统推进各项改革任务。"
+        "自2022年1月1日起,我县正式实行行政复议职责集中管辖。2023年,我县共办理行政复议案件50件。",
+        None,
+        None,
+    ),
 ]
 
 

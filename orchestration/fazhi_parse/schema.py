@@ -16,7 +16,7 @@ import polars as pl
 
 # Bumped whenever a change to the parser can change its output; files parsed
 # by an older version are re-parsed on the next run.
-PARSER_VERSION = "2026.12.01-6"
+PARSER_VERSION = "2026.12.01-7"
 
 # raw.report_files: one row per file found in the reports folder.
 REPORT_FILES = {
@@ -56,7 +56,7 @@ DOCUMENTS = {
     "parser_version": pl.Utf8,
     "title": pl.Utf8,
     "issuer": pl.Utf8,
-    "kind": pl.Utf8,  # rule_of_law_report | other_government_text
+    "kind": pl.Utf8,  # rule_of_law_report | other_government_text | court_document
     "script": pl.Utf8,  # traditional | simplified
     "region_code": pl.Utf8,  # six digits, null when unresolved
     "region_evidence": pl.Utf8,  # the text that decided the region

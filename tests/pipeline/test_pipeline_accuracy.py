@@ -21,6 +21,11 @@ FLOORS = {
     "dev": (DEV_CORPUS, {"precision": 0.99, "recall": 0.99, "f1": 0.99}),
     "seeds": (SEEDS, {"precision": 1.0, "recall": 1.0, "f1": 1.0}),
 }
+# gold set -> floors for the share of documents whose metadata field is right
+METADATA_FLOORS = {
+    "dev": {"region_code": 0.96, "level": 0.96, "province": 0.92, "report_year": 0.97},
+    "seeds": {"region_code": 1.0, "level": 1.0, "province": 1.0, "report_year": 1.0},
+}
 
 pytestmark = pytest.mark.skipif(not SCORER.exists() or not DEV_CORPUS.exists(), reason="../shared not available")
 
@@ -57,6 +62,13 @@ def test_facts_stay_above_their_floors(scored):
     got = result["facts"]
     low = {k: (got[k], floor) for k, floor in floors.items() if got[k] < floor}
     assert not low, f"{gold_set}: below the floor: {low}; extras {result['extras']}; misses {result['misses']}"
+
+
+def test_metadata_stays_above_its_floors(scored):
+    gold_set, _, result = scored
+    shares = {k: v["correct"] / v["total"] for k, v in result["metadata"].items() if v["total"]}
+    low = {k: (round(shares[k], 3), floor) for k, floor in METADATA_FLOORS[gold_set].items() if shares[k] < floor}
+    assert not low, f"{gold_set}: below the floor: {low}; misses {result['metadata_misses']}"
 
 
 def test_every_gold_document_is_in_the_warehouse(scored):

@@ -59,6 +59,8 @@ _TRAILING = re.compile(
     r"的?(?:各类|各级)?(?P<noun>(?:专兼职|专职|兼职)?(?:人民)?调解员|(?:人民)?调解(?:组织|委员会)|调委会|"
     r"(?:行政)?复议(?:案件|申请)|行政(?:诉讼|应诉)案件|法律援助案件|(?:矛盾)?纠纷)"
 )
+_CHANNEL_REACH = 300  # characters before a mediation figure in which its channel is named
+
 # Metrics that count what exists (a stock) rather than what happened in the period (a flow).
 STOCK_METRICS = frozenset({"mediation.organizations", "mediation.mediators"})
 _UP = {"上升", "增长", "增加", "提高", "提升", "上涨"}
@@ -237,10 +239,13 @@ def _metric_for(
                 verb = m
         # 审结各类行政诉讼案件12865件: the stage verb, not the case noun nearer the figure.
         m = verb or m
-        if m is not None and _JOINED.match(clause, 0, m.start()):
+        joiner = _joiner_before(clause, m.start()) if m is not None else 0
+        if joiner:
             # 撤销和确认违法65件: two kinds counted together are neither
-            before = [b for b in rx.finditer(clause, 0, m.start()) if b.end() == _JOINED.match(clause, 0, m.start()).start(1)]
-            if before and words[before[-1].group(0)][0].metric != words[m.group(0)][0].metric:
+            before = rx.search(clause, max(0, m.start() - joiner - 12), m.start() - joiner)
+            while before is not None and before.end() != m.start() - joiner:
+                before = rx.search(clause, before.start() + 1, m.start() - joiner)
+            if before is not None and words[before.group(0)][0].metric != words[m.group(0)][0].metric:
                 return None, None
         if m is not None:
             for cue in words[m.group(0)]:
@@ -257,8 +262,11 @@ _TO_LEVEL = re.compile(
     r"\s*(?:下降|降低|上升|提高|提升|增加|减少|增长|回落)?(?:至|到)\s*$|\s*(?:降|升|增|减)(?:至|到)\s*$"
 )
 _FROM = re.compile(r"(?:由|从)(?!.*(?:由|从))")
-# Up to a joining word right before a cue: 撤销和确认违法 (group 1 is the joiner).
-_JOINED = re.compile(r".*?([和及与、]|以及)$", re.S)
+def _joiner_before(clause: str, pos: int) -> int:
+    """Length of the joining word (和, 及, 与, 、, 以及) right before clause[pos], or 0."""
+    if clause[pos - 2:pos] == "以及":
+        return 2
+    return 1 if pos and clause[pos - 1] in "和及与、" else 0
 # What may stand between the figures of a 分别 list: 120件、115件 / 98%和97%.
 _LIST_SEP = re.compile(r"\s*(?:[、,，和及与]|以及)\s*")
 
@@ -515,11 +523,13 @@ def classify_figures(
                 if metric:
                     topic, noun = trailing
         if metric and topic == "mediation":
-            c.channel = _channel(rs, simplified[start:fig.end] + noun)
+            # the nearest channel word before the figure, read within a bounded reach
+            c.channel = _channel(rs, simplified[max(start, fig.end - _CHANNEL_REACH):fig.end] + noun)
         # Breakdown parts: inside parentheses after a total, or after 其中.
         if last_fact is not None and topic is not None:
             parent = last_fact
             gap_start = parent.figure.end if parent.figure.end <= fig.start else start
+            gap_start = max(gap_start, fig.start - _CHANNEL_REACH)  # a bracketed breakdown is short
             in_parts = _open_paren(simplified[gap_start:fig.start]) >= 0 or (
                 parts_from is not None and (parts_from >= parent.figure.end or parts_from == start)
             )

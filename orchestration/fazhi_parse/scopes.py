@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+_SUBJECT_REACH = 200  # characters before a figure in which its subject and qualifiers are read
 REGION, SUB_UNIT, RESPONDENT, SUBTYPE, COURT = "region", "sub_unit", "respondent", "subtype", "court"
 OTHER_REGION, SUB_REGION = "other_region", "sub_region"
 # A court speaking in the text: it issues or co-issues it (…高级人民法院…联合发布…白皮书).
@@ -56,8 +57,12 @@ def scope_of(
     unless a marker of another scope stands before it."""
     # The subject of a figure is read from the sentence start, or from its last
     # semicolon: 省政府新收188件，受理109件；全省各级…受理3129件.
-    subject_start = max(text.rfind("；", sentence_start, fig_start), text.rfind(";", sentence_start, fig_start)) + 1
-    subject_start = max(subject_start, sentence_start)
+    reach = max(sentence_start, fig_start - _SUBJECT_REACH)
+    subject_start = max(text.rfind("；", reach, fig_start), text.rfind(";", reach, fig_start)) + 1
+    # A subject stands near its figure: the window is bounded, so a sentence of
+    # megabytes without punctuation costs a constant per figure, not its length.
+    subject_start = max(subject_start, sentence_start, fig_start - _SUBJECT_REACH)
+    clause_start = max(clause_start, fig_start - _SUBJECT_REACH)
     for rule in _rules():
         if not rule.applies(metric) or (rule.scope == COURT and not court_voice):
             continue

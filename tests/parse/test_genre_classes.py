@@ -351,3 +351,20 @@ def body_rows_for(text: str, region_code: str):
     from fazhi_parse.document import body_rows
 
     return body_rows("r", text, None, 2023, False, False, region_code).as_dicts()
+
+
+def test_a_long_sentence_without_punctuation_costs_linear_time():
+    # Windows of bounded reach (subject, channel, bracketed breakdown): a megabyte
+    # on one line must not cost a scan back to the sentence start per figure.
+    import time
+
+    unit = "收到申请12件受理10件审结9件调解纠纷20件撤销和确认违法3件"
+
+    def seconds(n: int) -> float:
+        text = "行政复议" + unit * n
+        began = time.perf_counter()
+        body_rows_for(text, region_code=None)
+        return time.perf_counter() - began
+
+    small, large = seconds(2000), seconds(16000)
+    assert large < 8 * small * 1.6, (small, large)  # 8x the text, well under 64x the time

@@ -10,8 +10,6 @@ the default options (one onnxruntime thread); best of `repeat` passes.
 """
 from __future__ import annotations
 
-import difflib
-import re
 import sys
 import time
 from pathlib import Path
@@ -39,14 +37,6 @@ def _pass(files: list[bytes]) -> tuple[float, int, list[str]]:
     return time.perf_counter() - t0, pages, texts
 
 
-def digit_recall(expected: str, got: str) -> float:
-    """Share of the expected text's digits found, in order, in the text read."""
-    a = "".join(re.findall(r"\d", expected))
-    b = "".join(re.findall(r"\d", got))
-    matched = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
-    return matched / len(a) if a else 1.0
-
-
 def _measure(files: list[bytes], repeat: int, expected: list[str] | None = None) -> dict:
     best = None
     for _ in range(repeat):
@@ -56,7 +46,7 @@ def _measure(files: list[bytes], repeat: int, expected: list[str] | None = None)
            "pages_per_s": round(pages / best, 2), "files_per_s": round(len(files) / best, 2),
            "mb_per_s": round(sum(map(len, files)) / best / 1e6, 2)}
     if expected:
-        out["digit_recall"] = round(digit_recall("".join(expected), "".join(texts)), 4)
+        out["digit_recall"] = round(fx.digit_recall("".join(expected), "".join(texts)), 4)
     return out
 
 
@@ -70,8 +60,9 @@ def bench_read(repeat: int = 3, ocr_pages: int = 2, say=print) -> dict:
     table_pdfs = [fx.make_pdf(fx.chunks(texts[0])[:1], table=table)]
     docxs = [fx.make_docx(t) for t in texts]
     ofds = [fx.make_ofd(fx.chunks(t)) for t in texts]
+    docs = [fx.make_doc(fx.chunks(t)) for t in texts]
     out: dict = {}
-    for name, files in (("pdf_text", pdfs), ("pdf_tables", table_pdfs), ("docx", docxs), ("ofd", ofds)):
+    for name, files in (("pdf_text", pdfs), ("pdf_tables", table_pdfs), ("docx", docxs), ("ofd", ofds), ("doc", docs)):
         out[name] = _measure(files, repeat)
         say(f"  {name}: {out[name]['pages_per_s']:,.1f} pages/s ({out[name]['files_per_s']:,.1f} files/s)")
     if not ocr.available():
@@ -98,6 +89,7 @@ def rows(r: dict) -> list[tuple[str, str, str, str]]:
         "pdf_tables": "read PDF pages with tables (pdfplumber)",
         "docx": "read DOCX (python-docx)",
         "ofd": "read OFD (stdlib XML)",
+        "doc": "read DOC (stdlib piece table)",
         "ocr_pdf": "OCR a scanned/garbage-layer A4 PDF page, 150 dpi, 1 thread",
         "ocr_image": "OCR an A4 page image (~150 dpi), 1 thread",
     }

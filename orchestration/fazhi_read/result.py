@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,32 @@ class ReadResult:
         return span.page if span else None
 
     def span_at(self, offset: int) -> Span | None:
-        starts = [s.start for s in self.spans]
-        i = bisect.bisect_right(starts, offset) - 1
-        if i >= 0 and self.spans[i].start <= offset < self.spans[i].end:
-            return self.spans[i]
-        # Offsets on a separator between spans belong to the span before.
+        """The span holding ``offset`` (a separator between spans belongs to the span before)."""
+        i = bisect.bisect_right(self._starts, offset) - 1
         return self.spans[i] if i >= 0 else None
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.spans]
+
+    def provenance(self) -> dict:
+        """The columns ingest records per file (raw.report_files)."""
+        return {
+            "format": self.format,
+            "reader": self.reader,
+            "page_count": self.page_count,
+            "ocr": self.ocr,
+            "ocr_confidence": self.ocr_confidence,
+        }
+
+    def pages(self) -> list[dict]:
+        """One row per span: where each page (or part) lies in ``text``, for a
+        table that figure offsets can be joined to (char_start <= offset < char_end)."""
+        return [
+            {"part": i + 1, "page": s.page, "kind": s.kind, "label": s.label, "char_start": s.start,
+             "char_end": s.end, "ocr": s.ocr, "ocr_confidence": s.confidence}
+            for i, s in enumerate(self.spans)
+        ]
 
     def with_(self, **changes) -> "ReadResult":
         return replace(self, **changes)

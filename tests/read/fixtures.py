@@ -7,6 +7,7 @@ ZIP of XML written by hand, page images with Pillow.
 """
 from __future__ import annotations
 
+import difflib
 import io
 import re
 import zipfile
@@ -33,6 +34,14 @@ def cjk_font() -> str | None:
 
 def seed_text(i: int = 0) -> str:
     return SEEDS[i].read_text(encoding="utf-8")
+
+
+def digit_recall(expected: str, got: str) -> float:
+    """Share of the expected text's digits found, in order, in the text read."""
+    a = "".join(re.findall(r"\d", expected))
+    b = "".join(re.findall(r"\d", got))
+    matched = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+    return matched / len(a) if a else 1.0
 
 
 def squash(text: str) -> str:
@@ -212,3 +221,72 @@ def ocr_excerpt() -> str:
             if n > best_n:
                 best, best_n = piece, n
     return best
+
+
+# ------------------------------------------------------------ Word 97 (.doc)
+
+def _cfb(streams: dict[str, bytes]) -> bytes:
+    """An OLE2 compound file (MS-CFB v3, 512-byte sectors, one FAT sector) holding
+    ``streams`` (each at least 4096 bytes, so none lives in the mini stream)."""
+    import struct
+
+    SS, END, FREE, FATSECT, NOSTREAM = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    fat = [FATSECT, END]  # sector 0: the FAT, sector 1: the directory
+    body = b""
+    starts = {}
+    for name, data in streams.items():
+        assert len(data) >= 4096
+        data += b"\x00" * (-len(data) % SS)
+        n = len(data) // SS
+        first = len(fat)
+        starts[name] = first
+        fat += list(range(first + 1, first + n)) + [END]
+        body += data
+    assert len(fat) <= SS // 4
+    fat += [FREE] * (SS // 4 - len(fat))
+
+    def entry(name, kind, left=NOSTREAM, right=NOSTREAM, child=NOSTREAM, start=END, size=0):
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        return (raw.ljust(64, b"\x00") + struct.pack("<HBBIII", len(raw), kind, 1, left, right, child)
+                + b"\x00" * 36 + struct.pack("<IIIxxxx", start, size, 0)[:12].ljust(12, b"\x00"))[:128].ljust(128, b"\x00")
+
+    names = list(streams)  # the tree: the root's child is the first stream, the others its left siblings in a chain
+    entries = [entry("Root Entry", 5, child=1)]
+    for k, name in enumerate(names):
+        left = k + 2 if k + 1 < len(names) else NOSTREAM
+        entries.append(entry(name, 2, left=left, start=starts[name], size=len(streams[name])))
+    directory = b"".join(entries).ljust(SS, b"\x00")
+    header = bytearray(SS)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 0x28, 0, 1, 1, 0, 4096, END, 0, END, 0)
+    struct.pack_into("<109I", header, 0x4C, 0, *([FREE] * 108))
+    return bytes(header) + struct.pack(f"<{SS // 4}I", *fat) + directory + body
+
+
+def make_doc(pages: list[str], *, encrypted: bool = False, nfib: int = 0x00C1) -> bytes:
+    """A minimal Word 97 binary document: a FIB, the text as UTF-16 in one piece
+    of the piece table (in 1Table), paragraphs ending in CR, pages in FF.
+    (Field codes and table marks can be put in the text as Word writes them:
+    \x13 code \x14 result \x15; cells end in \x07, rows in one more.)"""
+    import struct
+
+    body = "\x0c".join(p.replace("\r\n", "\n").replace("\n", "\r") for p in pages) + "\r"
+    raw = body.encode("utf-16-le")
+    fc = 0x800
+    word = bytearray(fc + len(raw))
+    struct.pack_into("<HHHH", word, 0, 0xA5EC, nfib, 0x6009, 0)
+    flags = 0x0200 | (0x0100 if encrypted else 0)  # fWhichTblStm: 1Table
+    struct.pack_into("<H", word, 0x0A, flags)
+    struct.pack_into("<II", word, 0x18, fc, fc + len(raw))  # fcMin, fcMac
+    struct.pack_into("<H", word, 0x20, 14)  # csw
+    struct.pack_into("<H", word, 0x3E, 22)  # cslw
+    struct.pack_into("<I", word, 0x40, len(word))  # cbMac
+    struct.pack_into("<I", word, 0x4C, len(body))  # ccpText
+    struct.pack_into("<H", word, 0x98, 93)  # cbRgFcLcb
+    word[fc:] = raw
+    word += b"\x00" * max(0, 4096 - len(word))
+    clx = b"\x02" + struct.pack("<IIIHIH", 16, 0, len(body), 0, fc, 0)
+    table = clx.ljust(4096, b"\x00")
+    struct.pack_into("<II", word, 0x1A2, 0, len(clx))  # fcClx, lcbClx
+    return _cfb({"WordDocument": bytes(word), "1Table": table})

@@ -1,5 +1,4 @@
 """OCR: a scanned page and a PDF whose text layer is garbage (one small page each)."""
-import difflib
 import os
 import re
 import subprocess
@@ -12,13 +11,6 @@ from fazhi_read import read_bytes
 from . import fixtures as fx
 
 
-def digit_recall(expected: str, got: str) -> float:
-    a = "".join(re.findall(r"\d", expected))
-    b = "".join(re.findall(r"\d", got))
-    matched = sum(m.size for m in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
-    return matched / len(a)
-
-
 def test_scanned_page_image(font):
     excerpt = fx.ocr_excerpt()
     assert len(re.findall(r"\d", excerpt)) >= 30
@@ -26,7 +18,7 @@ def test_scanned_page_image(font):
     assert res.ok and res.format == "image" and res.reader == "image.ocr", res
     assert res.ocr and 0.5 < res.ocr_confidence <= 1
     assert res.page_count == 1 and res.spans[0].ocr and res.page_at(0) == 1
-    assert digit_recall(excerpt, res.text) >= 0.9
+    assert fx.digit_recall(excerpt, res.text) >= 0.9
 
 
 def test_garbage_text_layer_falls_back_to_ocr(garbage_pdf):
@@ -39,7 +31,7 @@ def test_garbage_text_layer_falls_back_to_ocr(garbage_pdf):
     assert res.ok and res.reader == "pdf.ocr" and res.ocr, res
     assert res.spans[0].ocr and res.spans[0].page == 1
     assert res.ocr_confidence > 0.5
-    assert digit_recall(excerpt, res.text) >= 0.9
+    assert fx.digit_recall(excerpt, res.text) >= 0.9
 
 
 def test_ocr_needs_no_network(tmp_path):

@@ -25,6 +25,7 @@ class Compound:
         self.ssize = 1 << shift
         self.n_sectors = max(0, (len(data) - self.ssize) // self.ssize + 1)
         n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+        self.mini_cutoff, self.first_minifat, self.n_minifat = struct.unpack_from("<III", data, 0x38)
         first_difat, n_difat = struct.unpack_from("<II", data, 0x44)
         difat = [s for s in struct.unpack_from("<109I", data, 0x4C) if s not in (FREESECT, ENDOFCHAIN)]
         sect, seen = first_difat, 0
@@ -76,6 +77,31 @@ class Compound:
 
     def stream_names(self) -> list[str]:
         return [name for name, kind, _, _ in self.entries if kind == 2]
+
+    def _entry(self, name: str) -> tuple[str, int, int, int]:
+        for entry in self.entries:
+            if entry[1] == 2 and entry[0] == name:
+                return entry
+        raise CFBError(f"no stream {name}")
+
+    def stream(self, name: str) -> bytes:
+        """A whole stream, from regular sectors or (under the cutoff) the mini stream."""
+        _, _, start, size = self._entry(name)
+        if size > len(self.data):
+            raise CFBError(f"stream {name} is larger than the file")
+        if size >= self.mini_cutoff:
+            return self.chain(start)[:size]
+        root = self.entries[0]
+        mini = self.chain(root[2]) if root[2] != ENDOFCHAIN else b""
+        raw = self.chain(self.first_minifat) if self.n_minifat else b""
+        minifat = struct.unpack(f"<{len(raw) // 4}I", raw)
+        out, sect, steps = [], start, 0
+        while sect != ENDOFCHAIN and len(out) * 64 < size:
+            if sect >= len(minifat) or steps > len(minifat) or (sect + 1) * 64 > len(mini):
+                raise CFBError("broken mini stream chain")
+            out.append(mini[sect * 64 : (sect + 1) * 64])
+            sect, steps = minifat[sect], steps + 1
+        return b"".join(out)[:size]
 
     def head(self, name: str, n: int) -> bytes:
         """The first ``n`` bytes of a stream stored in regular sectors (>= 4096 bytes, as WordDocument is)."""

@@ -3,7 +3,7 @@
 Files are generated from the samples in seeds/ with the reader tests'
 fixture builders (tests/read/fixtures.py): each sample as a PDF with a text
 layer (about 3 A4 pages), a PDF whose pages hold a table (pdfplumber's path),
-a DOCX and an OFD; for OCR, full A4 pages of a sample whose text layer is
+a DOCX, an OFD and a Word 97 .doc; for OCR, full A4 pages of a sample whose text layer is
 garbage (rendered at the default 150 dpi and recognised) and page images.
 Reading is `fazhi_read.read_bytes` in this process, one file at a time, with
 the default options (one onnxruntime thread); best of `repeat` passes.

@@ -135,3 +135,9 @@ def test_options_are_a_frozen_dataclass():
     opts = ReadOptions(max_pages=10)
     with pytest.raises(Exception):
         opts.max_pages = 5  # type: ignore[misc]
+
+
+def test_text_that_starts_like_a_signature_is_text():
+    assert fazhi_read.detect("BM公司2023年法治政府建设报告，行政复议案件12件。".encode("utf-8")) == "text"
+    assert fazhi_read.detect(b"<html><body><p>%PDF-1.7 is a format</p></body></html>") == "html"
+    assert fazhi_read.detect(b"\r\n%PDF-1.7\n") == "pdf"

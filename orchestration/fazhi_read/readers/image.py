@@ -19,10 +19,19 @@ MAGIC = (
 )
 
 
+def _is_bmp(data: bytes) -> bool:
+    """'BM' starts many texts too: also require a BMP info header size and the file size."""
+    if len(data) < 26:
+        return False
+    size = int.from_bytes(data[2:6], "little")
+    header = int.from_bytes(data[14:18], "little")
+    return header in (12, 40, 52, 56, 64, 108, 124) and size in (0, len(data))
+
+
 def sniff(data: bytes) -> str | None:
     for magic, kind in MAGIC:
         if data.startswith(magic):
-            if kind == "bmp" and len(data) < 26:
+            if kind == "bmp" and not _is_bmp(data):
                 return None
             return "image"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":

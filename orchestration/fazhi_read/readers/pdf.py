@@ -29,8 +29,10 @@ MIN_RULING_PATHS = 4
 
 
 def sniff(data: bytes) -> str | None:
-    # The header may follow some junk (the spec allows it within 1024 bytes).
-    return "pdf" if b"%PDF-" in data[:1024] else None
+    # The header may follow some junk (readers accept it within 1024 bytes), but not markup:
+    # a web page that mentions "%PDF-" is still a web page.
+    at = data.find(b"%PDF-", 0, 1024)
+    return "pdf" if at == 0 or (at > 0 and b"<" not in data[:at]) else None
 
 
 def _open(data: bytes):

@@ -162,3 +162,46 @@ def test_damaged_ole2_file():
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
     res = refused(read_bytes(data), "corrupt")
     assert res.format == "doc"
+
+
+def _text_and_blank_pages(n_blank: int) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.cell(0, 10, "Page one has a text layer: 2023 cases 100")
+    for _ in range(n_blank):
+        pdf.add_page()
+    return bytes(pdf.output())
+
+
+def test_mixed_pdf_ocrs_only_the_pages_without_text(monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "recognise", lambda image, threads=1: ("扫描页 案件45件", 0.8))
+    res = read_bytes(_text_and_blank_pages(2))
+    assert res.ok and res.reader == "pdf.pdfium+ocr" and res.page_count == 3
+    assert [(s.page, s.ocr, s.confidence) for s in res.spans] == [(1, False, None), (2, True, 0.8), (3, True, 0.8)]
+    assert res.page_at(res.text.rindex("45")) == 3
+    assert res.ocr and res.ocr_confidence == 0.8
+    assert res.provenance() == {"format": "pdf", "reader": "pdf.pdfium+ocr", "page_count": 3, "ocr": True, "ocr_confidence": 0.8}
+    assert [p["char_start"] for p in res.pages()] == [s.start for s in res.spans]
+
+
+def test_too_many_pages_to_ocr(monkeypatch):
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    res = refused(read_bytes(_text_and_blank_pages(5), options=ReadOptions(ocr_max_pages=3)), "too_large")
+    assert "need OCR" in res.message
+
+
+def test_pages_without_text_are_skipped_with_a_warning_when_ocr_is_off():
+    res = read_bytes(_text_and_blank_pages(1), options=ReadOptions(ocr=False))
+    assert res.ok and res.reader == "pdf.pdfium" and len(res.spans) == 1
+    assert res.warnings and "OCR" in res.warnings[0]
+
+
+def test_read_path(tmp_path):
+    path = tmp_path / "report.docx"  # the name says DOCX; the content is an OFD
+    path.write_bytes(fx.make_ofd(["第一页，案件12件。"]))
+    res = __import__("fazhi_read").read_path(path)
+    assert res.ok and res.format == "ofd" and "12件" in res.text

@@ -39,9 +39,12 @@ def _engine(threads: int):
         return eng
 
 
-def recognise(image, *, threads: int = 1) -> tuple[str, float | None]:
+def recognise(image, *, threads: int = 1, reflow: bool = True) -> tuple[str, float | None]:
     """Text of a PIL image in reading order (lines top to bottom, boxes left to
-    right) and the mean confidence weighted by characters; ('', None) if nothing."""
+    right; lines wrapped at the right margin joined back when ``reflow``) and the
+    mean confidence weighted by characters; ('', None) if nothing."""
+    from .readers._text import reflow as join_wrapped
+
     import numpy as np
 
     arr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # RGB -> BGR, as OpenCV expects
@@ -55,7 +58,7 @@ def recognise(image, *, threads: int = 1) -> tuple[str, float | None]:
             continue
         ys = [p[1] for p in box]
         xs = [p[0] for p in box]
-        boxes.append((min(ys), max(ys), min(xs), text, float(score)))
+        boxes.append((min(ys), max(ys), min(xs), text, float(score), max(xs)))
     if not boxes:
         return "", None
     boxes.sort(key=lambda b: ((b[0] + b[1]) / 2, b[2]))
@@ -70,7 +73,7 @@ def recognise(image, *, threads: int = 1) -> tuple[str, float | None]:
                 last.append(b)
                 continue
         lines.append([b])
-    out = []
+    out: list[tuple[str, float, float]] = []
     num = den = 0.0
     for line in lines:
         line.sort(key=lambda b: b[2])
@@ -81,5 +84,7 @@ def recognise(image, *, threads: int = 1) -> tuple[str, float | None]:
             s += b[3]
             num += b[4] * len(b[3])
             den += len(b[3])
-        out.append(s)
-    return "\n".join(out), (num / den if den else None)
+        last = line[-1]
+        out.append((s, last[5], (last[5] - last[2]) / max(len(last[3]), 1)))
+    text = join_wrapped(out) if reflow else "\n".join(t for t, _, _ in out)
+    return text, (num / den if den else None)

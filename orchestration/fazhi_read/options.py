@@ -25,6 +25,8 @@ class ReadOptions:
     max_member_ratio: float = 200.0  # uncompressed/compressed, for members over 1 MiB
     # External tools (antiword/catdoc for .doc/.wps).
     tool_timeout: float = 60.0
+    # Lines wrapped at the right margin (PDF text layers, OCR) joined back into paragraphs.
+    reflow: bool = True
     # Tables: flatten row by row (PDF pages with ruling lines, DOCX tables).
     tables: bool = True
 

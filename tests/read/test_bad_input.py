@@ -178,7 +178,7 @@ def _text_and_blank_pages(n_blank: int) -> bytes:
 
 def test_mixed_pdf_ocrs_only_the_pages_without_text(monkeypatch):
     monkeypatch.setattr(ocr, "available", lambda: True)
-    monkeypatch.setattr(ocr, "recognise", lambda image, threads=1: ("扫描页 案件45件", 0.8))
+    monkeypatch.setattr(ocr, "recognise", lambda image, **kw: ("扫描页 案件45件", 0.8))
     res = read_bytes(_text_and_blank_pages(2))
     assert res.ok and res.reader == "pdf.pdfium+ocr" and res.page_count == 3
     assert [(s.page, s.ocr, s.confidence) for s in res.spans] == [(1, False, None), (2, True, 0.8), (3, True, 0.8)]

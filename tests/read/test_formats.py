@@ -141,3 +141,20 @@ def test_text_that_starts_like_a_signature_is_text():
     assert fazhi_read.detect("BM公司2023年法治政府建设报告，行政复议案件12件。".encode("utf-8")) == "text"
     assert fazhi_read.detect(b"<html><body><p>%PDF-1.7 is a format</p></body></html>") == "html"
     assert fazhi_read.detect(b"\r\n%PDF-1.7\n") == "pdf"
+
+
+def test_reflow_joins_only_lines_wrapped_at_the_margin():
+    from fazhi_read.readers._text import reflow
+
+    lines = [
+        ("一、主要工作", 60.0, 10.0),  # a short heading line: kept
+        ("全年共受理行政复议案件1", 200.0, 5.0),  # wrapped inside a number
+        ("23件，办结120件。调解率", 199.0, 10.0),  # wrapped after a word
+        ("达到95%。", 70.0, 5.0),  # paragraph end
+        ("(二)加强 legal", 201.0, 5.0),  # wrapped between Latin words
+        ("aid 工作，", 195.0, 10.0),  # at the margin, but the next line is a heading
+        ("1.完善制度。", 80.0, 10.0),
+        ("", None, None),
+    ]
+    assert reflow(lines) == ("一、主要工作\n全年共受理行政复议案件123件，办结120件。调解率达到95%。\n"
+                             "(二)加强 legal aid 工作，\n1.完善制度。\n")

@@ -64,7 +64,7 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
             frame = img.convert("RGB")
         except Exception as exc:
             raise ReadFailure("corrupt", f"image page {i + 1} could not be decoded ({type(exc).__name__})") from None
-        text, conf = ocr.recognise(frame, threads=opts.ocr_threads)
+        text, conf = ocr.recognise(frame, threads=opts.ocr_threads, reflow=opts.reflow)
         text = tidy(text)
         if text:
             b.add(text, page=i + 1, kind="page", label=f"page {i + 1}", ocr=True, confidence=conf)

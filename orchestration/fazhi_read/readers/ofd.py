@@ -5,7 +5,8 @@ OFD.xml -> DocBody/DocRoot (Document.xml) -> Pages/Page@BaseLoc (Content.xml)
 Text per page in reading order: text codes placed at their absolute positions
 (the TextObject's Boundary origin plus the TextCode's X/Y, in mm), grouped into
 lines by baseline (within half the font size), lines top to bottom and codes
-left to right. Templates (page backgrounds: letterheads, page numbers),
+left to right; lines wrapped at the right margin (their end from DeltaX) are
+joined back into paragraphs. Templates (page backgrounds: letterheads, page numbers),
 annotations and text drawn as paths or images are not read; transforms (CTM)
 are ignored. No PyPI OFD reader was taken: the maintained ones pull in PyMuPDF
 (AGPL) or OpenCV to render pages, and none gives text with page offsets.
@@ -18,7 +19,7 @@ import xml.etree.ElementTree as ET
 from .. import safezip
 from ..registry import Context, Reader, register
 from ..result import Builder, ReadFailure, ReadResult
-from ._text import tidy
+from ._text import reflow, tidy
 
 
 def sniff(data: bytes) -> str | None:
@@ -64,25 +65,52 @@ def _floats(s: str | None, n: int) -> list[float]:
     return (vals + [0.0] * n)[:n]
 
 
-def page_text(root) -> str:
-    codes: list[tuple[float, float, float, str]] = []  # (y, x, size, text)
+def _advance(delta_x: str | None, text: str, size: float) -> float:
+    """Width of a TextCode: its DeltaX steps (``g N v`` repeats v N times) plus
+    one glyph, or one em per character when it has none."""
+    steps: list[float] = []
+    tokens = (delta_x or "").split()
+    k = 0
+    try:
+        while k < len(tokens):
+            if tokens[k] == "g" and k + 2 < len(tokens):
+                steps += [float(tokens[k + 2])] * min(int(tokens[k + 1]), 100_000)
+                k += 3
+            else:
+                steps.append(float(tokens[k]))
+                k += 1
+    except ValueError:
+        steps = []
+    if not steps:
+        return len(text) * size
+    return sum(steps[: max(len(text) - 1, 0)]) + size
+
+
+def page_text(root, reflow_lines: bool = True) -> str:
+    codes: list[tuple[float, float, float, str, float]] = []  # (y, x, size, text, right)
     for obj in _children(root, "TextObject"):
         bx, by, _, _ = _floats(obj.get("Boundary"), 4)
         size = _floats(obj.get("Size"), 1)[0] or 3.5
         for tc in obj:
             if _local(tc.tag) != "TextCode" or not tc.text:
                 continue
-            x = float(tc.get("X") or 0)
-            y = float(tc.get("Y") or 0)
-            codes.append((by + y, bx + x, size, tc.text))
+            x = bx + float(tc.get("X") or 0)
+            y = by + float(tc.get("Y") or 0)
+            codes.append((y, x, size, tc.text, x + _advance(tc.get("DeltaX"), tc.text, size)))
     codes.sort(key=lambda c: (c[0], c[1]))
-    lines: list[list[tuple[float, float, float, str]]] = []
+    groups: list[list[tuple[float, float, float, str, float]]] = []
     for c in codes:
-        if lines and abs(c[0] - lines[-1][0][0]) <= lines[-1][0][2] / 2:
-            lines[-1].append(c)
+        if groups and abs(c[0] - groups[-1][0][0]) <= groups[-1][0][2] / 2:
+            groups[-1].append(c)
         else:
-            lines.append([c])
-    return "\n".join("".join(c[3] for c in sorted(line, key=lambda c: c[1])) for line in lines)
+            groups.append([c])
+    lines = []
+    for group in groups:
+        group.sort(key=lambda c: c[1])
+        lines.append(("".join(c[3] for c in group), max(c[4] for c in group), group[-1][2]))
+    if reflow_lines:
+        return reflow(lines)
+    return "\n".join(t for t, _, _ in lines)
 
 
 def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
@@ -109,7 +137,7 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
     for i, (doc_dir, loc) in enumerate(page_locs):
         ctx.check_time(f"page {i + 1} of {len(page_locs)}")
         content = _xml(zf, names, _resolve(doc_dir, loc, names))
-        text = tidy(page_text(content))
+        text = tidy(page_text(content, ctx.options.reflow))
         if text:
             b.add(text, page=i + 1, kind="page", label=f"page {i + 1}")
     if not b.text.strip():

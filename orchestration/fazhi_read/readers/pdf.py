@@ -22,7 +22,7 @@ from .. import ocr
 from ..registry import Context, Reader, register
 from ..result import Builder, ReadFailure, ReadResult
 from ..tables import flatten
-from ._text import garbage_share, tidy
+from ._text import garbage_share, reflow, tidy
 
 PDFIUM_LOCK = threading.RLock()
 MIN_RULING_PATHS = 4
@@ -45,6 +45,32 @@ def _open(data: bytes):
         if "password" in msg.lower():
             raise ReadFailure("encrypted", "the PDF is encrypted and needs a password to open") from None
         raise ReadFailure("corrupt", f"the PDF could not be opened ({msg})") from None
+
+
+def page_lines(tp) -> str:
+    """A page's text with wrapped lines joined (``_text.reflow``), from PDFium's
+    text and the boxes of the characters that end its lines."""
+    n = tp.count_chars()
+    text = tp.get_text_range(0, n)
+    if len(text) != n:  # characters outside the BMP shift the indices: no reflow
+        return tp.get_text_bounded()
+    lines: list[tuple[str, float | None, float | None]] = []
+    start = i = 0
+    while i <= n:
+        if i == n or text[i] in "\r\n":
+            j = i - 1
+            while j >= start and text[j].isspace():
+                j -= 1
+            if j >= start:
+                left, _, right, _ = tp.get_charbox(j)
+                lines.append((text[start:i], right, right - left))
+            else:
+                lines.append((text[start:i], None, None))
+            if i < n - 1 and text[i] == "\r" and text[i + 1] == "\n":
+                i += 1
+            start = i + 1
+        i += 1
+    return reflow(lines)
 
 
 def _ruling_paths(page) -> int:
@@ -104,7 +130,7 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
                 page = doc[i]
                 try:
                     tp = page.get_textpage()
-                    raw = tp.get_text_bounded()
+                    raw = page_lines(tp) if opts.reflow else tp.get_text_bounded()
                     tp.close()
                     rulings = _ruling_paths(page) if opts.tables else 0
                 finally:
@@ -160,7 +186,7 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
                             image = page.render(scale=scale).to_pil()
                         finally:
                             page.close()
-                    text, conf = ocr.recognise(image, threads=opts.ocr_threads)
+                    text, conf = ocr.recognise(image, threads=opts.ocr_threads, reflow=opts.reflow)
                     texts[i] = tidy(text)
                     confidences[i] = conf
 

@@ -158,3 +158,17 @@ def test_reflow_joins_only_lines_wrapped_at_the_margin():
     ]
     assert reflow(lines) == ("一、主要工作\n全年共受理行政复议案件123件，办结120件。调解率达到95%。\n"
                              "(二)加强 legal aid 工作，\n1.完善制度。\n")
+
+
+def test_command_line(tmp_path, capsys):
+    from fazhi_read.__main__ import main
+
+    (tmp_path / "a.docx").write_bytes(fx.make_docx(fx.seed_text(0)))
+    (tmp_path / "b.pdf").write_text("<html><body>行政复议</body></html>", encoding="utf-8")
+    (tmp_path / "c.ofd").write_bytes(fx.make_ofd(["一"])[:100])
+    assert main([str(p) for p in sorted(tmp_path.iterdir())]) == 0
+    out = capsys.readouterr().out
+    assert "docx.python-docx\t3 pages" in out
+    assert "b.pdf\thtml\t(left to the text path)" in out
+    assert "c.ofd\tofd\tcorrupt: " in out
+    assert out.rstrip().endswith("per format: docx 1, html 1, ofd 1")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from .options import ReadOptions
 from .result import ReadFailure
@@ -90,11 +91,5 @@ def read_member(zf: zipfile.ZipFile, name: str, what: str) -> bytes:
         return zf.read(name)
     except KeyError:
         raise ReadFailure("corrupt", f"the {what} has no {name!r}") from None
-    except (zipfile.BadZipFile, zlib_error(), OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise ReadFailure("corrupt", f"the {what}'s {name!r} is damaged ({exc})") from None
-
-
-def zlib_error():
-    import zlib
-
-    return zlib.error

@@ -205,3 +205,21 @@ def test_read_path(tmp_path):
     path.write_bytes(fx.make_ofd(["第一页，案件12件。"]))
     res = __import__("fazhi_read").read_path(path)
     assert res.ok and res.format == "ofd" and "12件" in res.text
+
+
+def test_a_page_with_a_few_characters_keeps_them_when_ocr_finds_less(monkeypatch):
+    from fpdf import FPDF
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "recognise", lambda image, **kw: ("", None))
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    pdf.add_page()
+    pdf.cell(0, 10, "2023")
+    pdf.add_page()
+    pdf.cell(0, 10, "Page two has a text layer: 2023 cases 100")
+    res = read_bytes(bytes(pdf.output()))
+    assert res.ok and res.reader == "pdf.pdfium" and not res.ocr
+    assert res.text.startswith("2023\n") and res.page_at(0) == 1
+    res = read_bytes(bytes(pdf.output()), options=ReadOptions(ocr=False))
+    assert res.ok and res.text.startswith("2023\n") and not res.warnings

@@ -124,6 +124,7 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
         texts: list[str | None] = []
         table_pages: list[int] = []
         to_ocr: list[int] = []
+        short: dict[int, str] = {}
         for i in range(n):
             ctx.check_time(f"page {i + 1} of {n}")
             with PDFIUM_LOCK:
@@ -140,6 +141,8 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
             if usable < opts.min_page_chars or bad > opts.max_garbage_share:
                 texts.append(None)
                 to_ocr.append(i)
+                if bad <= opts.max_garbage_share and usable:
+                    short[i] = text  # a few real characters (a cover, a page number): kept if OCR finds less
                 continue
             texts.append(text)
             if rulings >= MIN_RULING_PATHS:
@@ -164,10 +167,14 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
         confidences: dict[int, float | None] = {}
         if to_ocr:
             if not (opts.ocr and ocr.available()):
-                if len(to_ocr) == n:
+                for i, text in short.items():
+                    texts[i] = text
+                skipped = [i for i in to_ocr if i not in short]
+                if len(skipped) == n:
                     why = "OCR is switched off" if not opts.ocr else f"OCR is unavailable ({ocr.why_unavailable()})"
                     raise ReadFailure("no_text", f"the PDF has no usable text layer (scanned or unmapped fonts) and {why}")
-                warnings.append(f"{len(to_ocr)} page(s) without a usable text layer were skipped: OCR unavailable")
+                if skipped:
+                    warnings.append(f"{len(skipped)} page(s) without a usable text layer were skipped: OCR unavailable")
             else:
                 if len(to_ocr) > opts.ocr_max_pages:
                     raise ReadFailure(
@@ -187,7 +194,11 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
                         finally:
                             page.close()
                     text, conf = ocr.recognise(image, threads=opts.ocr_threads, reflow=opts.reflow)
-                    texts[i] = tidy(text)
+                    text = tidy(text)
+                    if i in short and garbage_share(text)[0] <= garbage_share(short[i])[0]:
+                        texts[i] = short[i]
+                        continue
+                    texts[i] = text
                     confidences[i] = conf
 
         b = Builder()
@@ -200,7 +211,7 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
                 b.add(text, page=i + 1, kind="page", label=f"page {i + 1}")
         any_ocr, conf = b.ocr_stats()
         if not b.text.strip():
-            if to_ocr and any_ocr:
+            if to_ocr and opts.ocr and ocr.available():
                 raise ReadFailure("no_text", "the PDF's pages were OCR'd but nothing recognisable was found")
             raise ReadFailure("no_text", "the PDF holds no text")
         reader = "pdf.pdfium"

@@ -8,8 +8,8 @@ lines by baseline (within half the font size), lines top to bottom and codes
 left to right; lines wrapped at the right margin (their end from DeltaX) are
 joined back into paragraphs. Templates (page backgrounds: letterheads, page numbers),
 annotations and text drawn as paths or images are not read; transforms (CTM)
-are ignored. No PyPI OFD reader was taken: the maintained ones pull in PyMuPDF
-(AGPL) or OpenCV to render pages, and none gives text with page offsets.
+are ignored. No PyPI OFD reader was taken: easyofd requires PyMuPDF (AGPL-3.0)
+and converts OFD to PDF/images rather than giving text with page offsets.
 """
 from __future__ import annotations
 

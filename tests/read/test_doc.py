@@ -59,3 +59,9 @@ def test_ole2_that_is_not_a_word_document():
     data = fx._cfb({"Workbook": b"\x09\x08" + b"\x00" * 5000})
     res = read_bytes(data)
     assert res.reason == "not_a_report_format" and res.format == "xls"
+
+
+def test_password_protected_docx():
+    data = fx._cfb({"EncryptionInfo": b"\x04\x00\x04\x00" + b"\x00" * 4096, "EncryptedPackage": b"\x00" * 8192})
+    res = read_bytes(data)
+    assert res.reason == "encrypted" and res.format == "encrypted_office"

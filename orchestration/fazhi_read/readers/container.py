@@ -16,6 +16,7 @@ NAMES = {
     "xls": "an Excel workbook (.xls)",
     "ppt": "a PowerPoint presentation (.ppt)",
     "ole2": "an OLE2 compound file that is not a Word document",
+    "encrypted_office": "a password-protected Office document",
 }
 
 
@@ -24,6 +25,8 @@ def sniff(data: bytes) -> str | None:
 
 
 def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
+    if fmt == "encrypted_office":
+        raise ReadFailure("encrypted", "the file is a password-protected Office document (DOCX, XLSX or PPTX)")
     raise ReadFailure("not_a_report_format", f"the file is {NAMES.get(fmt, fmt)}, not a report")
 
 

@@ -40,13 +40,16 @@ def _streams(data: bytes) -> list[str] | None:
 
 
 def ole_kind(data: bytes) -> str | None:
-    """'doc' for a Word binary document, 'xls', 'ppt', 'ole2' for other OLE2 files."""
+    """'doc' for a Word binary document, 'encrypted_office' for a password-protected
+    OOXML file, 'xls', 'ppt', 'ole2' for other OLE2 files."""
     if not data.startswith(OLE_MAGIC):
         return None
     streams = _streams(data)
     if streams is None:
         return "doc"  # damaged: let the reader say so
     lower = {s.lower() for s in streams}
+    if "encryptedpackage" in lower:  # a password-protected DOCX/XLSX/PPTX is an OLE2 wrapper
+        return "encrypted_office"
     if "worddocument" in lower:
         return "doc"
     if "workbook" in lower or "book" in lower:

@@ -290,3 +290,26 @@ def make_doc(pages: list[str], *, encrypted: bool = False, nfib: int = 0x00C1) -
     table = clx.ljust(4096, b"\x00")
     struct.pack_into("<II", word, 0x1A2, 0, len(clx))  # fcClx, lcbClx
     return _cfb({"WordDocument": bytes(word), "1Table": table})
+
+
+def make_scanned_ofd(images: list[bytes]) -> bytes:
+    """An OFD whose pages are images only (a scan): DocumentRes.xml with BaseLoc
+    'Res' lists the media; each page draws one ImageObject."""
+    buf = io.BytesIO()
+    ns = f'xmlns:ofd="{OFD_NS}"'
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", f'<ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody>'
+                   '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        pages = "".join(f'<ofd:Page ID="{10 + i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(images)))
+        z.writestr("Doc_0/Document.xml", f'<ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID>'
+                   '<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>'
+                   f'<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData><ofd:Pages>{pages}</ofd:Pages></ofd:Document>')
+        media = "".join(f'<ofd:MultiMedia ID="{50 + i}" Type="Image" Format="PNG"><ofd:MediaFile>image_{i}.png</ofd:MediaFile></ofd:MultiMedia>'
+                        for i in range(len(images)))
+        z.writestr("Doc_0/DocumentRes.xml", f'<ofd:Res {ns} BaseLoc="Res"><ofd:MultiMedias>{media}</ofd:MultiMedias></ofd:Res>')
+        for i, png in enumerate(images):
+            z.writestr(f"Doc_0/Res/image_{i}.png", png)
+            z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml",
+                       f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="{70 + i}"><ofd:ImageObject ID="{80 + i}" '
+                       f'ResourceID="{50 + i}" Boundary="10 10 190 90" CTM="190 0 0 90 0 0"/></ofd:Layer></ofd:Content></ofd:Page>')
+    return buf.getvalue()

@@ -6,7 +6,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from fazhi_read import read_bytes
+from fazhi_read import ReadOptions, read_bytes
 
 from . import fixtures as fx
 
@@ -19,6 +19,18 @@ def test_scanned_page_image(font):
     assert res.ocr and 0.5 < res.ocr_confidence <= 1
     assert res.page_count == 1 and res.spans[0].ocr and res.page_at(0) == 1
     assert fx.digit_recall(excerpt, res.text) >= 0.9
+
+
+def test_scanned_ofd_page(font):
+    excerpt = fx.ocr_excerpt()
+    png = fx.png_bytes(fx.page_image(excerpt, width=900, font_size=24))
+    data = fx.make_scanned_ofd([png])
+    res = read_bytes(data)
+    assert res.ok and res.format == "ofd" and res.reader == "ofd.stdlib+ocr", res
+    assert res.ocr and res.spans[0].ocr and res.spans[0].page == 1 and res.ocr_confidence > 0.5
+    assert fx.digit_recall(excerpt, res.text) >= 0.9
+    res = read_bytes(data, options=ReadOptions(ocr=False))
+    assert res.reason == "no_text" and "scanned" in res.message
 
 
 def test_garbage_text_layer_falls_back_to_ocr(garbage_pdf):

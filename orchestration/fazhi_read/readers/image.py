@@ -74,4 +74,24 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
     return ReadResult(format=fmt, ok=True, reader="image.ocr", text=b.text, spans=b.spans, page_count=frames, ocr=True, ocr_confidence=conf)
 
 
+def recognise_bytes(data: bytes, ctx: Context) -> tuple[str, float | None]:
+    """OCR of one encoded image (first frame), inside the pixel limit (for images inside other formats)."""
+    from PIL import Image
+
+    opts = ctx.options
+    try:
+        img = Image.open(io.BytesIO(data))
+        w, h = img.size
+        if w * h > opts.max_pixels:
+            raise ReadFailure("too_large", f"an embedded image has {w}x{h} pixels, more than the {opts.max_pixels:,} allowed")
+        frame = img.convert("RGB")
+    except ReadFailure:
+        raise
+    except Exception as exc:
+        raise ReadFailure("corrupt", f"an embedded image could not be decoded ({type(exc).__name__})") from None
+    ctx.check_time("OCR of an embedded image")
+    text, conf = ocr.recognise(frame, threads=opts.ocr_threads, reflow=opts.reflow)
+    return tidy(text), conf
+
+
 READER = register(Reader(name="image", formats=("image",), sniff=sniff, read=read))

@@ -6,8 +6,11 @@ Text per page in reading order: text codes placed at their absolute positions
 (the TextObject's Boundary origin plus the TextCode's X/Y, in mm), grouped into
 lines by baseline (within half the font size), lines top to bottom and codes
 left to right; lines wrapped at the right margin (their end from DeltaX) are
-joined back into paragraphs. Templates (page backgrounds: letterheads, page numbers),
-annotations and text drawn as paths or images are not read; transforms (CTM)
+joined back into paragraphs. A page with no text but image objects (a scan)
+is OCR'd: its images, found through the resource files (PublicRes,
+DocumentRes, PageRes: MultiMedia -> MediaFile), top to bottom.
+Templates (page backgrounds: letterheads, page numbers), annotations and
+text drawn as paths are not read; transforms (CTM)
 are ignored. No PyPI OFD reader was taken: easyofd requires PyMuPDF (AGPL-3.0)
 and converts OFD to PDF/images rather than giving text with page offsets.
 """
@@ -113,36 +116,117 @@ def page_text(root, reflow_lines: bool = True) -> str:
     return "\n".join(t for t, _, _ in lines)
 
 
+def _media(zf, names: dict[str, str], doc_dir: str, res_paths: list[str]) -> dict[str, str]:
+    """Image resources: MultiMedia ID -> member path, from the resource files
+    (PublicRes, DocumentRes, PageRes); media paths are relative to the
+    resource file's BaseLoc directory."""
+    out: dict[str, str] = {}
+    for loc in res_paths:
+        path = _resolve(doc_dir, loc, names)
+        if path.lower() not in names:
+            continue
+        res = _xml(zf, names, path)
+        res_dir = posixpath.dirname(path)
+        base = (res.get("BaseLoc") or "").strip().replace("\\", "/")
+        base_dir = base.lstrip("/") if base.startswith("/") else posixpath.normpath(posixpath.join(res_dir, base))
+        for mm in _children(res, "MultiMedia"):
+            files = [c.text.strip() for c in mm if _local(c.tag) == "MediaFile" and c.text]
+            if not files or not mm.get("ID"):
+                continue
+            f = files[0].replace("\\", "/")
+            for cand in ((f.lstrip("/"),) if f.startswith("/") else
+                         (posixpath.normpath(posixpath.join(base_dir, f)), posixpath.normpath(posixpath.join(res_dir, f)), f)):
+                if cand.lower() in names:
+                    out[mm.get("ID")] = cand
+                    break
+    return out
+
+
+def _ocr_page(zf, names, content, media: dict[str, str], ctx: Context) -> tuple[str, float | None]:
+    """OCR of a page without text: its image objects (a scanned page), top to bottom."""
+    from .image import recognise_bytes
+
+    images = []
+    for obj in _children(content, "ImageObject"):
+        member = media.get(obj.get("ResourceID") or "")
+        if member:
+            _, y, _, _ = _floats(obj.get("Boundary"), 4)
+            images.append((y, member))
+    parts, num, den = [], 0.0, 0
+    for _, member in sorted(images):
+        text, conf = recognise_bytes(safezip.read_member(zf, names[member.lower()], "OFD"), ctx)
+        if text:
+            parts.append(text)
+            if conf is not None:
+                num += conf * len(text)
+                den += len(text)
+    return "\n".join(parts), (num / den if den else None)
+
+
 def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
-    zf = safezip.open_checked(data, ctx.options, "OFD")
+    from .. import ocr
+
+    opts = ctx.options
+    zf = safezip.open_checked(data, opts, "OFD")
     names = {n.lstrip("/").lower(): n for n in zf.namelist()}
     root = _xml(zf, names, "OFD.xml")
     doc_roots = [el.text.strip() for el in _children(root, "DocRoot") if el.text and el.text.strip()]
     if not doc_roots:
         raise ReadFailure("corrupt", "the OFD's OFD.xml names no document (DocBody/DocRoot)")
-    page_locs: list[tuple[str, str]] = []
+    page_locs: list[tuple[str, str, list[str]]] = []  # (document dir, page BaseLoc, the document's resource files)
     for doc_root in doc_roots:
         doc_path = _resolve("", doc_root, names)
         document = _xml(zf, names, doc_path)
         doc_dir = posixpath.dirname(doc_path)
+        res = [el.text.strip() for tag in ("PublicRes", "DocumentRes") for el in _children(document, tag) if el.text]
         for page in _children(document, "Page"):
             loc = page.get("BaseLoc")
             if loc:
-                page_locs.append((doc_dir, loc))
-    if not page_locs:
+                page_locs.append((doc_dir, loc, res))
+    n = len(page_locs)
+    if not n:
         raise ReadFailure("no_text", "the OFD has no pages")
-    if len(page_locs) > ctx.options.max_pages:
-        raise ReadFailure("too_large", f"the OFD has {len(page_locs)} pages, more than the {ctx.options.max_pages} allowed")
+    if n > opts.max_pages:
+        raise ReadFailure("too_large", f"the OFD has {n} pages, more than the {opts.max_pages} allowed")
     b = Builder()
-    for i, (doc_dir, loc) in enumerate(page_locs):
-        ctx.check_time(f"page {i + 1} of {len(page_locs)}")
-        content = _xml(zf, names, _resolve(doc_dir, loc, names))
-        text = tidy(page_text(content, ctx.options.reflow))
+    scanned: list[int] = []
+    n_ocr = 0
+    for i, (doc_dir, loc, res) in enumerate(page_locs):
+        ctx.check_time(f"page {i + 1} of {n}")
+        page_path = _resolve(doc_dir, loc, names)
+        content = _xml(zf, names, page_path)
+        text = tidy(page_text(content, opts.reflow))
         if text:
             b.add(text, page=i + 1, kind="page", label=f"page {i + 1}")
+            continue
+        if not _children(content, "ImageObject"):
+            continue
+        scanned.append(i + 1)
+        if not (opts.ocr and ocr.available()):
+            continue
+        n_ocr += 1
+        if n_ocr > opts.ocr_max_pages:
+            raise ReadFailure("too_large", f"more than {opts.ocr_max_pages} OFD pages need OCR")
+        page_res = [el.text.strip() for el in _children(content, "PageRes") if el.text]
+        media = _media(zf, names, doc_dir, res) | _media(zf, names, posixpath.dirname(page_path), page_res)
+        text, conf = _ocr_page(zf, names, content, media, ctx)
+        text = tidy(text)
+        if text:
+            b.add(text, page=i + 1, kind="page", label=f"page {i + 1}", ocr=True, confidence=conf)
+    any_ocr, conf = b.ocr_stats()
+    warnings = ()
+    if scanned and not n_ocr:
+        warnings = (f"{len(scanned)} scanned page(s) skipped: OCR unavailable",)
     if not b.text.strip():
-        raise ReadFailure("no_text", "the OFD's pages hold no text objects (scanned pages are not OCR'd)")
-    return ReadResult(format=fmt, ok=True, reader="ofd.stdlib", text=b.text, spans=b.spans, page_count=len(page_locs))
+        if scanned and not n_ocr:
+            why = "OCR is switched off" if not opts.ocr else f"OCR is unavailable ({ocr.why_unavailable()})"
+            raise ReadFailure("no_text", f"the OFD's pages are images (scanned) and {why}")
+        if scanned:
+            raise ReadFailure("no_text", "the OFD's scanned pages were OCR'd but nothing recognisable was found")
+        raise ReadFailure("no_text", "the OFD's pages hold no text objects")
+    reader = "ofd.stdlib+ocr" if any_ocr else "ofd.stdlib"
+    return ReadResult(format=fmt, ok=True, reader=reader, text=b.text, spans=b.spans, page_count=n,
+                      ocr=any_ocr, ocr_confidence=conf, warnings=warnings)
 
 
 READER = register(Reader(name="ofd", formats=("ofd",), sniff=sniff, read=read))

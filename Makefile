@@ -45,7 +45,20 @@ setup: $(STAMP)  ## create .venv and install the pinned dependencies (quick when
 # ~10 s instead of ~5 s. uv only compiles when it installs something, so
 # compileall covers a venv that was already complete (a few seconds when the
 # cache is up to date) and our own packages (editable: not in site-packages).
+# Debian packages the readers (orchestration/fazhi_read) use: antiword and catdoc
+# read .doc/.wps; fonts-wqy-microhei is the CJK font the reader tests draw their
+# PDF fixtures with. apt-get runs only when one is missing, and only as root.
+DEB_PACKAGES := antiword:/usr/bin/antiword catdoc:/usr/bin/catdoc fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
 $(STAMP): requirements.lock pyproject.toml
+	@missing=""; for pf in $(DEB_PACKAGES); do test -e "$${pf#*:}" || missing="$$missing $${pf%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "apt-get install$$missing"; export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
+				{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }; \
+		else echo "note: missing Debian packages:$$missing (.doc/.wps reading, reader test fixtures); apt-get install them as root"; fi; \
+	fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv==0.13.9
 	$(BIN)/uv pip install --quiet --compile-bytecode -p $(BIN)/python -r requirements.lock

@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO / "orchestration"))
 from fazhi_parse import corpus  # noqa: E402
 from fazhi_parse.text import to_simplified  # noqa: E402
 
-STAGES = ("parse", "empty", "e2e", "incremental")
+STAGES = ("parse", "empty", "e2e", "incremental", "read")
 T0 = time.perf_counter()
 
 
@@ -452,6 +452,10 @@ def table(res: dict) -> list[tuple[str, str, str, str]]:
         rows.append((f"peak memory at {i['reports']:,} reports (process tree, PSS)",
                      f"{peak:,.0f} MB in {step} (largest process RSS {single:,.0f} MB)", "<= 1,024 MB",
                      verdict(b["ok"] and peak <= 1024)))
+    if res.get("read"):
+        import read_bench
+
+        rows += read_bench.rows(res["read"])
     return rows
 
 
@@ -550,6 +554,11 @@ def main(argv: list[str] | None = None) -> int:
             say(f"  add one: {add['seconds']:.1f}s ({stage_summary(add)}), peak {add['peak_pss_mb']:.0f} MB")
             inc["add_one"] = add
             res["incremental"] = inc
+        if "read" in stages:
+            import read_bench  # reading throughput per format (fazhi_read), in this process
+
+            say("reading throughput per format (PDF, PDF tables, DOCX, OFD, OCR)")
+            res["read"] = read_bench.bench_read(repeat=args.repeat, say=say)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)

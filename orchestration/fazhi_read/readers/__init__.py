@@ -1,0 +1,1 @@
+"""One module per format family; importing a module registers its reader."""

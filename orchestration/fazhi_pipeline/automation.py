@@ -1,4 +1,9 @@
-"""When the graph runs: a daily schedule, and a sensor on the reports folder."""
+"""When the graph runs: a daily schedule, and a sensor on the reports folder.
+
+The job runs in one process (in-process executor), as `make run` does: its
+steps share the `duckdb` pool and run one after another anyway, so a process
+per step (the default executor) only adds a Dagster start-up to each of them.
+"""
 
 import base64
 import hashlib
@@ -15,6 +20,7 @@ from fazhi_pipeline import settings
 all_assets_job = dg.define_asset_job(
     "fazhi_all",
     selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
     description="Rebuild the warehouse from the reports folder and publish it.",
 )
 

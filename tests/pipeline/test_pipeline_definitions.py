@@ -105,7 +105,7 @@ def test_diff_files_classifies_every_file():
 
 def test_sensor_cursor_round_trips_and_compares():
     prints = {"a.txt": [10, 1], "sub/b.txt": [3, 2]}
-    assert automation.decode_cursor(automation.encode_cursor(prints)) == prints
+    assert automation.decode_cursor(automation.encode_cursor(prints, 7)) == (prints, 7)
     assert automation.decode_cursor("not a cursor") is None
     after = {"a.txt": [10, 5], "c.txt": [1, 1]}
     assert automation.compare(prints, after) == {"added": ["c.txt"], "changed": ["a.txt"], "removed": ["sub/b.txt"]}

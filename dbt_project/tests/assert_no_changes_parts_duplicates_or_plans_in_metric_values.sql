@@ -1,5 +1,8 @@
 -- fct_metric_values holds levels only: never a year-on-year change, a
 -- breakdown part, a figure the parser marked as restated, or a plans target.
+-- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
+
 select m.fact_id, f.measure_kind, f.parent_fact_id, f.is_duplicate, f.section_kind
 from {{ ref('fct_metric_values') }} as m
 inner join {{ ref('stg_parser__facts') }} as f on f.fact_id = m.fact_id

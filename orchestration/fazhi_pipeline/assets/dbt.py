@@ -13,7 +13,16 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+import duckdb as duckdb_client
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from packaging import version
 
@@ -153,15 +162,18 @@ class FazhiDbtCliResource(DbtCliResource):
 )
 def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: WorkDuckDB):
     if not settings.force_build() and up_to_date(duckdb):
-        # No outputs: Dagster skips publish, which waits on the marts.
+        # No outputs: Dagster skips publish, which waits on the marts. The checks
+        # state the results of the build that made the published warehouse: it
+        # is that very build, and "skipped" would hide whether it passed.
         context.log.info(
             "dbt build skipped: the published warehouse was built from these very inputs "
             "(dbt project and source tables unchanged; FAZHI_FORCE_BUILD=1 builds anyway)"
         )
+        yield from results_of_published_build(context)
         return
     with dbt_environment():
         invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
-        yield from invocation.stream()
+        yield from asset_events(invocation, context)
         project_target = Path(dbt_project().project_dir) / dbt_project().target_path
         keep_partial_parse(invocation.target_path, project_target)
         prune_invocations(project_target)
@@ -172,6 +184,87 @@ def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
     if any(marker in message for marker in _TRANSIENT):
         raise error
     raise dg.Failure(description=f"dbt build failed: {message}", allow_retries=False)
+
+
+def asset_events(invocation: DbtCliInvocation, context: dg.AssetExecutionContext):
+    """dagster-dbt's events for each dbt result; source tests as plain observations.
+
+    Tests on dbt sources are not asset checks here (see TRANSLATOR), so
+    dagster-dbt records them as observations of the source's asset with a
+    warning per test that "indirect selection" ran them. They run because the
+    build runs them, before the models that read those sources: the
+    observation says just that.
+    """
+    manifest, translator = invocation.manifest, invocation.dagster_dbt_translator
+    checks = context.selected_asset_check_keys
+    for event in invocation.stream_raw_events():
+        unique_id = event.raw_event["data"].get("node_info", {}).get("unique_id", "")
+        if event.is_result_event and unique_id.startswith("test."):
+            key = get_asset_check_key_for_test(manifest, translator, unique_id, project=invocation.project)
+            if key is None or key not in checks:
+                yield from source_test_observations(manifest, translator, unique_id, event.raw_event)
+                continue
+        yield from event.to_default_asset_events(
+            manifest=manifest, dagster_dbt_translator=translator, context=context,
+            target_path=invocation.target_path, project=invocation.project,
+        )
+
+
+def source_test_observations(manifest: dict, translator: DagsterDbtTranslator, unique_id: str, raw_event: dict):
+    node = manifest["nodes"][unique_id]
+    status = raw_event["data"].get("status") or raw_event["data"].get("node_info", {}).get("node_status")
+    failures = raw_event["data"].get("num_failures")
+    metadata = {"unique_id": unique_id, "status": str(status)}
+    if failures is not None:
+        metadata["dagster_dbt/failed_row_count"] = failures
+    for upstream in node["depends_on"]["nodes"]:
+        props = manifest["nodes"].get(upstream) or manifest["sources"].get(upstream)
+        yield dg.AssetObservation(
+            asset_key=translator.get_asset_key(props),
+            description=f"dbt test `{node['name']}` on this source, run by `dbt build` before the models that read it: {status}",
+            metadata=metadata,
+        )
+
+
+def published_build_run(warehouse: Path) -> str | None:
+    """The Dagster run that built the published warehouse (staging.warehouse_build), if recorded."""
+    if not warehouse.is_file():
+        return None
+    try:
+        con = duckdb_client.connect(str(warehouse), read_only=True)
+    except duckdb_client.Error:
+        return None
+    try:
+        row = con.execute(f"SELECT run_id FROM staging.{build_state.TABLE}").fetchone()
+    except duckdb_client.Error:
+        return None
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
+def results_of_published_build(context: dg.AssetExecutionContext):
+    """The selected checks' results from the run that built the published warehouse, stated again.
+
+    A check with no result in that run (a run recorded in another Dagster
+    instance, or no longer in this one) is left without one.
+    """
+    run_id = published_build_run(settings.warehouse())
+    if run_id is None:
+        return
+    selected = context.selected_asset_check_keys
+    for record in context.instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = record.dagster_event.event_specific_data
+        if evaluation.asset_check_key not in selected:
+            continue
+        yield dg.AssetCheckResult(
+            asset_key=evaluation.asset_key,
+            check_name=evaluation.check_name,
+            passed=evaluation.passed,
+            severity=evaluation.severity,
+            description=evaluation.description,
+            metadata={**evaluation.metadata, "fazhi/result_of_run": dg.MetadataValue.dagster_run(run_id)},
+        )
 
 
 def up_to_date(duckdb: WorkDuckDB) -> bool:

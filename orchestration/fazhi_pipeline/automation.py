@@ -13,10 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from fazhi_parse import ingest as fz_ingest
 
-from fazhi_pipeline import settings
+from fazhi_pipeline import duck, settings
 
 # Everything: ingest -> parse -> dbt (with its tests as checks) -> publish.
 all_assets_job = dg.define_asset_job(
@@ -114,18 +113,9 @@ def published_files(warehouse: Path) -> dict[str, tuple] | None:
     None when nothing is published yet or the file cannot be read. Opened
     read-only, like any reader: publishing replaces the file by a rename.
     """
-    if not warehouse.is_file():
+    rows = duck.query_published(warehouse, "SELECT source_file, size_bytes, modified_at, sha256 FROM raw.report_files")
+    if rows is None:
         return None
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        rows = con.execute("SELECT source_file, size_bytes, modified_at, sha256 FROM raw.report_files").fetchall()
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
     return {name: (size, modified, sha) for name, size, modified, sha in rows}
 
 

@@ -13,7 +13,6 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import dagster as dg
-import duckdb as duckdb_client
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -26,7 +25,7 @@ from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from packaging import version
 
-from fazhi_pipeline import build_state, settings
+from fazhi_pipeline import build_state, duck, settings
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
 
@@ -228,19 +227,8 @@ def source_test_observations(manifest: dict, translator: DagsterDbtTranslator, u
 
 def published_build_run(warehouse: Path) -> str | None:
     """The Dagster run that built the published warehouse (staging.warehouse_build), if recorded."""
-    if not warehouse.is_file():
-        return None
-    try:
-        con = duckdb_client.connect(str(warehouse), read_only=True)
-    except duckdb_client.Error:
-        return None
-    try:
-        row = con.execute(f"SELECT run_id FROM staging.{build_state.TABLE}").fetchone()
-    except duckdb_client.Error:
-        return None
-    finally:
-        con.close()
-    return row[0] if row else None
+    rows = duck.query_published(warehouse, f"SELECT run_id FROM staging.{build_state.TABLE}")
+    return rows[0][0] if rows else None
 
 
 def results_of_published_build(context: dg.AssetExecutionContext):

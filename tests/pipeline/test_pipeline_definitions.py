@@ -202,3 +202,21 @@ def test_old_invocation_folders_are_pruned(tmp_path):
     removed = prune_invocations(tmp_path, keep=2)
     assert sorted(p.name for p in removed) == ["fazhi_dbt-run0-x", "fazhi_dbt-run1-x", "fazhi_dbt-run2-x"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fazhi_dbt-run3-x", "fazhi_dbt-run4-x", "partial_parse.msgpack"]
+
+
+LAYERS = ["raw", "catalog", "staging", "intermediate", "marts", "published"]
+
+
+def test_groups_read_left_to_right_in_the_lineage(repo):
+    """No asset feeds one in a group to its left (the seed dim_metric in marts, read by staging, did)."""
+    graph = repo.asset_graph
+    keys = graph.get_all_asset_keys()
+    assert {graph.get(k).group_name for k in keys} == set(LAYERS)
+    backwards = [
+        (parent.to_user_string(), key.to_user_string())
+        for key in keys for parent in graph.get(key).parent_keys
+        if LAYERS.index(graph.get(parent).group_name) > LAYERS.index(graph.get(key).group_name)
+    ]
+    assert backwards == []
+    assert graph.get(dg.AssetKey(["marts", "dim_metric"])).group_name == "catalog"
+    assert graph.get(dg.AssetKey(["staging", "int_rates_derived"])).group_name == "intermediate"

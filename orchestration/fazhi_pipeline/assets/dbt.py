@@ -77,11 +77,21 @@ def dbt_environment():
 
 
 class FazhiDbtTranslator(DagsterDbtTranslator):
-    """Default keys (<schema>/<model>: marts/fct_cases, staging/stg_...); groups by layer."""
+    """Default keys (<schema>/<model>: marts/fct_cases, staging/stg_...); groups by layer.
+
+    The groups read left to right in the UI's lineage: raw (ingest) and
+    catalog (seeds: the metric catalog and rate rules, which staging and
+    intermediate models read) -> staging (parser tables, stg_ views) ->
+    intermediate -> marts -> published. A group is a model's folder
+    (models/<layer>/), not its schema: intermediate tables sit in schema
+    staging but are a layer of their own.
+    """
 
     def get_group_name(self, dbt_resource_props) -> str | None:
-        schema = (dbt_resource_props.get("config") or {}).get("schema")
-        return f"dbt_{schema}" if schema else "dbt"
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "catalog"
+        fqn = dbt_resource_props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 else "dbt"
 
 
 # Source tests stay observations: as checks on the Python assets they would split

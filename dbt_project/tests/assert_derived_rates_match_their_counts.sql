@@ -1,5 +1,6 @@
 -- A derived rate is 100 * numerator / denominator of two exact stated counts
 -- of the same report that are themselves in fct_metric_values.
+
 -- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
 

@@ -1,4 +1,5 @@
 -- A fact classifies a mention: same report, same span, same figure.
+
 -- Shown in Dagster as a check on stg_parser__facts (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'stg_parser__facts'}}}) }}
 

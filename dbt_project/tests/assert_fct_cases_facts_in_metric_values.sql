@@ -1,4 +1,5 @@
 -- Every case count leads back to the same figure in fct_metric_values.
+
 -- Shown in Dagster as a check on fct_cases (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_cases'}}}) }}
 

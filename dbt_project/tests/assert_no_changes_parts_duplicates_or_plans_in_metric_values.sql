@@ -1,5 +1,6 @@
 -- fct_metric_values holds levels only: never a year-on-year change, a
 -- breakdown part, a figure the parser marked as restated, or a plans target.
+
 -- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
 

@@ -1,5 +1,6 @@
 -- Every accepted report is in dim_report and has been parsed (a document
 -- row); nothing else is.
+
 -- Shown in Dagster as a check on dim_report (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'dim_report'}}}) }}
 

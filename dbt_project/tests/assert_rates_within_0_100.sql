@@ -1,5 +1,6 @@
 -- A rate level is a share: between 0 and 100 percent. (Changes of rates are
 -- not levels and are not in fct_metric_values.)
+
 -- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
 

@@ -220,3 +220,25 @@ def test_groups_read_left_to_right_in_the_lineage(repo):
     assert backwards == []
     assert graph.get(dg.AssetKey(["marts", "dim_metric"])).group_name == "catalog"
     assert graph.get(dg.AssetKey(["staging", "int_rates_derived"])).group_name == "intermediate"
+
+
+def test_dbt_checks_have_readable_names_and_say_what_they_assert(repo):
+    graph = repo.asset_graph
+    specs = {k: graph.get_check_spec(k) for k in graph.asset_check_keys}
+    assert all(spec.description for spec in specs.values()), [k for k, s in specs.items() if not s.description]
+    assert max(len(k.name) for k in specs) <= 80  # dbt's generated names ran to 150
+    fct_cases = {k.name: s.description for k, s in specs.items() if k.asset_key == dg.AssetKey(["marts", "fct_cases"])}
+    assert fct_cases["one_row_per__report_id__domain__stage__figure_rank"] == "One row per report_id, domain, stage, figure_rank."
+    assert fct_cases["references__report_id__metric_code"] == (
+        "Every report_id is in dim_report.report_id. Every metric_code is in dim_metric.metric_code.")
+    assert fct_cases["assert_concluded_not_above_accepted"].startswith("Reconsideration cases concluded should not exceed")
+    dbt_named = [s.metadata["dbt_test"] for s in specs.values() if "dbt_test" in s.metadata]
+    assert "unique_combination_of_columns_fct_cases_report_id__domain__stage__figure_rank" in dbt_named
+
+
+def test_dbt_assets_carry_no_unserializable_project_object(repo):
+    """dagster-dbt puts a DbtProject passed to @dbt_assets in every asset's metadata ("[DbtProject] (unserializable)")."""
+    metadata = repo.asset_graph.get(dg.AssetKey(["marts", "fct_cases"])).metadata
+    assert "dagster_dbt/project" not in metadata
+    assert not [k for k, v in metadata.items() if "unserializable" in str(getattr(v, "value", v))
+                and k not in ("dagster_dbt/manifest", "dagster_dbt/dagster_dbt_translator")]  # these two the UI hides

@@ -193,10 +193,17 @@ def test_dbt_tests_report_as_checks_or_plain_source_observations(built):
     observations = [
         e.event_specific_data.asset_observation for e in result.all_events if e.event_type_value == "ASSET_OBSERVATION"
     ]
-    assert observations and all(o.description.endswith(": pass") for o in observations)
+    assert observations and all(o.description.endswith("(dbt test on this source: pass)") for o in observations)
     assert {o.asset_key.path[0] for o in observations} == {"raw", "staging"}
     messages = [r.user_message for r in pipeline.instance.all_logs(result.run_id)]
     assert not [m for m in messages if "instead of an `AssetCheckResult`" in m]
+
+
+def test_dbt_tables_carry_their_row_counts(built):
+    pipeline, result = built
+    for key in (["marts", "fct_cases"], ["marts", "dim_metric"], ["staging", "int_rates_derived"]):
+        rows = pipeline.query(f"SELECT count(*) FROM {key[0]}.{key[1]}", db=pipeline.work_db)[0][0]
+        assert materialization_metadata(result, key)["dagster/row_count"] == rows, key
 
 
 def test_forced_build_runs_dbt_and_publishes_the_same_marts(built, monkeypatch):

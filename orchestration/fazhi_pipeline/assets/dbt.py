@@ -21,11 +21,11 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
-from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from packaging import version
 
 from fazhi_pipeline import build_state, duck, settings
+from fazhi_pipeline.assets import dbt_tests
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
 
@@ -92,6 +92,21 @@ class FazhiDbtTranslator(DagsterDbtTranslator):
             return "catalog"
         fqn = dbt_resource_props.get("fqn") or []
         return fqn[1] if len(fqn) > 2 else "dbt"
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """dagster-dbt's check, under a readable name and with a description (assets/dbt_tests.py)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        node = manifest["nodes"][unique_id]
+        return dg.AssetCheckSpec(
+            name=dbt_tests.check_names(manifest)[unique_id],
+            asset=spec.asset_key,
+            description=dbt_tests.describe(node),
+            additional_deps=spec.additional_deps,
+            metadata={**spec.metadata, "dbt_test": node["name"]},
+            blocking=spec.blocking,
+        )
 
 
 # Source tests stay observations: as checks on the Python assets they would split
@@ -164,8 +179,9 @@ class FazhiDbtCliResource(DbtCliResource):
 
 
 @dbt_assets(
+    # No `project=`: dagster-dbt would put the DbtProject object in every asset's
+    # metadata, where the UI shows it as "[DbtProject] (unserializable)".
     manifest=dbt_project().manifest_path,
-    project=dbt_project(),
     dagster_dbt_translator=TRANSLATOR,
     pool=DUCKDB_POOL,
     retry_policy=RETRY,
@@ -184,7 +200,10 @@ def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
         return
     with dbt_environment():
         invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
-        yield from asset_events(invocation, context)
+        # Held until dbt has exited: its process holds the work DB, and the row
+        # counts are read from it before the materializations are recorded.
+        events = list(dbt_tests.asset_events(invocation, context))
+        yield from with_row_counts(events, invocation, context, duckdb)
         project_target = Path(dbt_project().project_dir) / dbt_project().target_path
         keep_partial_parse(invocation.target_path, project_target)
         prune_invocations(project_target)
@@ -197,44 +216,28 @@ def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
     raise dg.Failure(description=f"dbt build failed: {message}", allow_retries=False)
 
 
-def asset_events(invocation: DbtCliInvocation, context: dg.AssetExecutionContext):
-    """dagster-dbt's events for each dbt result; source tests as plain observations.
+def with_row_counts(events: list, invocation: DbtCliInvocation, context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
+    """The events, each table's and seed's materialization carrying its row count (dagster/row_count).
 
-    Tests on dbt sources are not asset checks here (see TRANSLATOR), so
-    dagster-dbt records them as observations of the source's asset with a
-    warning per test that "indirect selection" ran them. They run because the
-    build runs them, before the models that read those sources: the
-    observation says just that.
+    Counted here rather than by dagster-dbt's `fetch_row_counts()`, which
+    queries while dbt runs: DuckDB admits no second process beside dbt's
+    writer, and it needs the dbt adapter this resource does not load. Views
+    (staging.stg_*) are not counted: a count would run their query.
     """
-    manifest, translator = invocation.manifest, invocation.dagster_dbt_translator
-    checks = context.selected_asset_check_keys
-    for event in invocation.stream_raw_events():
-        unique_id = event.raw_event["data"].get("node_info", {}).get("unique_id", "")
-        if event.is_result_event and unique_id.startswith("test."):
-            key = get_asset_check_key_for_test(manifest, translator, unique_id, project=invocation.project)
-            if key is None or key not in checks:
-                yield from source_test_observations(manifest, translator, unique_id, event.raw_event)
-                continue
-        yield from event.to_default_asset_events(
-            manifest=manifest, dagster_dbt_translator=translator, context=context,
-            target_path=invocation.target_path, project=invocation.project,
-        )
-
-
-def source_test_observations(manifest: dict, translator: DagsterDbtTranslator, unique_id: str, raw_event: dict):
-    node = manifest["nodes"][unique_id]
-    status = raw_event["data"].get("status") or raw_event["data"].get("node_info", {}).get("node_status")
-    failures = raw_event["data"].get("num_failures")
-    metadata = {"unique_id": unique_id, "status": str(status)}
-    if failures is not None:
-        metadata["dagster_dbt/failed_row_count"] = failures
-    for upstream in node["depends_on"]["nodes"]:
-        props = manifest["nodes"].get(upstream) or manifest["sources"].get(upstream)
-        yield dg.AssetObservation(
-            asset_key=translator.get_asset_key(props),
-            description=f"dbt test `{node['name']}` on this source, run by `dbt build` before the models that read it: {status}",
-            metadata=metadata,
-        )
+    translator = invocation.dagster_dbt_translator
+    tables = {
+        translator.get_asset_key(node): node["relation_name"]
+        for node in invocation.manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed") and node["config"].get("materialized") in ("table", "incremental", "seed")
+    }
+    key_of = context.assets_def.keys_by_output_name
+    built = {key_of[e.output_name] for e in events if isinstance(e, dg.Output)} & tables.keys()
+    with duckdb.connect(read_only=True) as con:
+        counts = {key: con.execute(f"SELECT count(*) FROM {tables[key]}").fetchone()[0] for key in built}
+    for event in events:
+        if isinstance(event, dg.Output) and key_of[event.output_name] in counts:
+            event = event.with_metadata({**event.metadata, "dagster/row_count": counts[key_of[event.output_name]]})
+        yield event
 
 
 def published_build_run(warehouse: Path) -> str | None:

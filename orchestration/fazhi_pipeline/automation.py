@@ -131,6 +131,8 @@ def changes_since_published(root: Path, prints: dict[str, list[int]], published:
     for name in sorted(set(prints) & set(published)):
         size, mtime_ns = prints[name]
         stored_size, stored_modified, stored_sha = published[name]
+        if size == -1 and stored_sha is None:
+            continue  # unreadable then and now (a broken link, a folder that cannot be listed)
         if size != stored_size:
             changed.append(name)
             continue

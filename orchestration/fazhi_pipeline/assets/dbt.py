@@ -16,7 +16,6 @@ import dagster as dg
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
-    DbtCliInvocation,
     DbtCliResource,
     DbtProject,
     dbt_assets,
@@ -25,7 +24,7 @@ from dagster_dbt import (
 from packaging import version
 
 from fazhi_pipeline import build_state, duck, settings
-from fazhi_pipeline.assets import dbt_tests
+from fazhi_pipeline.assets import dbt_events
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
 
@@ -94,15 +93,15 @@ class FazhiDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
     def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        """dagster-dbt's check, under a readable name and with a description (assets/dbt_tests.py)."""
+        """dagster-dbt's check, under a readable name and with a description (assets/dbt_events.py)."""
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None:
             return None
         node = manifest["nodes"][unique_id]
         return dg.AssetCheckSpec(
-            name=dbt_tests.check_names(manifest)[unique_id],
+            name=dbt_events.check_names(manifest)[unique_id],
             asset=spec.asset_key,
-            description=dbt_tests.describe(node),
+            description=dbt_events.describe(node),
             additional_deps=spec.additional_deps,
             metadata={**spec.metadata, "dbt_test": node["name"]},
             blocking=spec.blocking,
@@ -200,10 +199,7 @@ def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
         return
     with dbt_environment():
         invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
-        # Held until dbt has exited: its process holds the work DB, and the row
-        # counts are read from it before the materializations are recorded.
-        events = list(dbt_tests.asset_events(invocation, context))
-        yield from with_row_counts(events, invocation, context, duckdb)
+        yield from dbt_events.asset_events(invocation, context)
         project_target = Path(dbt_project().project_dir) / dbt_project().target_path
         keep_partial_parse(invocation.target_path, project_target)
         prune_invocations(project_target)
@@ -214,30 +210,6 @@ def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
     if any(marker in message for marker in _TRANSIENT):
         raise error
     raise dg.Failure(description=f"dbt build failed: {message}", allow_retries=False)
-
-
-def with_row_counts(events: list, invocation: DbtCliInvocation, context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
-    """The events, each table's and seed's materialization carrying its row count (dagster/row_count).
-
-    Counted here rather than by dagster-dbt's `fetch_row_counts()`, which
-    queries while dbt runs: DuckDB admits no second process beside dbt's
-    writer, and it needs the dbt adapter this resource does not load. Views
-    (staging.stg_*) are not counted: a count would run their query.
-    """
-    translator = invocation.dagster_dbt_translator
-    tables = {
-        translator.get_asset_key(node): node["relation_name"]
-        for node in invocation.manifest["nodes"].values()
-        if node["resource_type"] in ("model", "seed") and node["config"].get("materialized") in ("table", "incremental", "seed")
-    }
-    key_of = context.assets_def.keys_by_output_name
-    built = {key_of[e.output_name] for e in events if isinstance(e, dg.Output)} & tables.keys()
-    with duckdb.connect(read_only=True) as con:
-        counts = {key: con.execute(f"SELECT count(*) FROM {tables[key]}").fetchone()[0] for key in built}
-    for event in events:
-        if isinstance(event, dg.Output) and key_of[event.output_name] in counts:
-            event = event.with_metadata({**event.metadata, "dagster/row_count": counts[key_of[event.output_name]]})
-        yield event
 
 
 def published_build_run(warehouse: Path) -> str | None:

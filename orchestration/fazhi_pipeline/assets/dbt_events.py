@@ -1,16 +1,20 @@
-"""How dbt's tests show in Dagster: check names and descriptions a person can read, and their results.
+"""What `dbt build` reports, as Dagster shows it: tables with row counts, tests as readable checks.
 
-dbt names a generic test after every argument it was given
+Row counts: every table and seed logs "fazhi_row_count <n>" after it is built
+(macros/log_row_count.sql), and that number goes on its materialization
+(dagster/row_count). dagster-dbt's `fetch_row_counts()` cannot serve here: it
+queries the DuckDB file from this process while dbt's process holds it.
+
+Checks: dbt names a generic test after every argument it was given
 (`unique_combination_of_columns_fct_cases_report_id__domain__stage__figure_rank`);
 as an asset check on `marts/fct_cases` it is `one_row_per__report_id__domain__stage__figure_rank`,
 described as "One row per report_id, domain, stage, figure_rank.". Singular
 tests keep their names (named for the invariant) and are described by their
 leading comment. dbt's name stays in each check's metadata (`dbt_test`).
-
-dagster-dbt matches test results to checks by dbt's name, so the results of
-`dbt build` are turned into check results here, under the readable names.
-Tests on dbt sources are not checks (see TRANSLATOR in assets/dbt.py): they
-become plain observations of the source's asset.
+dagster-dbt matches test results to checks by dbt's name, so the results are
+turned into check results here, under the readable names. Tests on dbt
+sources are not checks (see TRANSLATOR in assets/dbt.py): they become plain
+observations of the source's asset.
 """
 from __future__ import annotations
 
@@ -119,18 +123,29 @@ def describe(node: Mapping[str, Any]) -> str:
     return f"dbt test {test} ({_listing(f'{k}={v}' for k, v in kwargs.items() if k != 'model')})."
 
 
+ROW_COUNT = re.compile(r"^fazhi_row_count (\d+)$")
+
+
 def asset_events(invocation: DbtCliInvocation, context: dg.AssetExecutionContext) -> Iterator:
-    """dagster-dbt's events for models and seeds; check results and source observations for tests."""
+    """dagster-dbt's events for models and seeds, with row counts; check results and source observations for tests."""
     manifest, translator = invocation.manifest, invocation.dagster_dbt_translator
     names = check_names(manifest)
     selected = context.selected_asset_check_keys
+    rows: dict[str, int] = {}
     for event in invocation.stream_raw_events():
         unique_id = event.raw_event["data"].get("node_info", {}).get("unique_id", "")
+        counted = ROW_COUNT.match(event.raw_event["info"].get("msg") or "")
+        if counted and unique_id:
+            rows[unique_id] = int(counted.group(1))
+            continue
         if not (event.is_result_event and unique_id.startswith("test.")):
-            yield from event.to_default_asset_events(
+            for out in event.to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=translator, context=context,
                 target_path=invocation.target_path, project=invocation.project,
-            )
+            ):
+                if isinstance(out, dg.Output) and unique_id in rows:
+                    out = out.with_metadata({**out.metadata, "dagster/row_count": rows[unique_id]})
+                yield out
             continue
         node = manifest["nodes"][unique_id]
         key = get_asset_check_key_for_test(manifest, translator, unique_id, project=invocation.project)

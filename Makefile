@@ -79,9 +79,10 @@ run: setup manifest  ## build the warehouse from FAZHI_REPORTS_DIR and publish i
 test: setup manifest  ## the whole test suite (parser, dbt build and tests, end-to-end pipeline)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# fazhi_pipeline/dev.py: dagster dev on $(DAGSTER_HOME) (dagster.yaml copied in), code
+# location `fazhi` ($(DAGSTER_HOME)/workspace.yaml), stopped by Ctrl-C or SIGTERM.
 dev: setup manifest  ## the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT)
-	@mkdir -p "$(DAGSTER_HOME)" && cp dagster.yaml "$(DAGSTER_HOME)/dagster.yaml"
-	$(BIN)/dagster dev -m fazhi_pipeline.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
+	DAGSTER_PORT=$(DAGSTER_PORT) $(BIN)/python -m fazhi_pipeline.dev
 
 dbt-docs: setup manifest  ## generate and serve dbt docs for the work database
 	cd $(DBT_DIR) && export FAZHI_WORK_DB=$(WORK_DB) && \

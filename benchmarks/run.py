@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,7 +43,7 @@ sys.path.insert(0, str(REPO / "orchestration"))
 from fazhi_parse import corpus  # noqa: E402
 from fazhi_parse.text import to_simplified  # noqa: E402
 
-STAGES = ("parse", "empty", "e2e", "incremental", "read")
+STAGES = ("parse", "empty", "e2e", "incremental", "read", "ui")
 T0 = time.perf_counter()
 
 
@@ -275,12 +276,13 @@ class RunEvents:
         return said
 
 
-def pipeline_env(reports: Path, home: Path) -> dict[str, str]:
+def pipeline_env(reports: Path, home: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         FAZHI_REPORTS_DIR=str(reports),
         FAZHI_WAREHOUSE=str(home / "warehouse" / "fazhi.duckdb"),
         DAGSTER_HOME=str(home / "dagster_home"),
+        **extra,
     )
     env.pop("FAZHI_WORK_DB", None)
     return env
@@ -300,9 +302,9 @@ def prepare_dbt(reports: Path, home: Path) -> None:
     say(f"  dbt parse for this warehouse in {time.perf_counter() - t:.1f}s (untimed)")
 
 
-def run_pipeline(label: str, reports: Path, home: Path, heartbeat: float = 15.0) -> dict:
+def run_pipeline(label: str, reports: Path, home: Path, heartbeat: float = 15.0, **extra_env: str) -> dict:
     """`python -m fazhi_pipeline run` on `reports`; wall time, memory and per-step times."""
-    env = pipeline_env(reports, home)
+    env = pipeline_env(reports, home, **extra_env)
     logs = OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log_path = logs / f"{label}.log"
@@ -378,6 +380,156 @@ def stage_summary(r: dict) -> str:
     r["stages"] = {k: round(v, 2) for k, v in groups.items()}
     parts = [f"start-up {r['startup_seconds'] or 0:.1f}s"] + [f"{k} {v:.1f}s" for k, v in groups.items() if v]
     return ", ".join(parts)
+
+
+# ------------------------------------------------------------------ UI runs
+# Runs of job fazhi_all the way the Dagster UI and the sensor start them, beside
+# `make run` on the same folder: `make dev`'s process (python -m fazhi_pipeline.dev:
+# webserver, daemon, code server), a run launched through GraphQL as the UI's
+# Launch button does, and the run the sensor requests once switched on (through
+# GraphQL too, as the UI's toggle does). FAZHI_FORCE_BUILD=1 in all of them, so
+# each builds with dbt and publishes: the same work in every run.
+
+GRAPHQL_LAUNCH = """
+mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
+  __typename ... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }
+"""
+GRAPHQL_RUN = """
+query($id: ID!) { runOrError(runId: $id) { ... on Run { runId status creationTime startTime endTime } } }
+"""
+GRAPHQL_SENSOR_RUNS = """
+{ runsOrError(filter: {tags: [{key: "dagster/sensor_name", value: "fazhi_reports_folder"}]}) {
+  ... on Runs { results { runId status creationTime startTime endTime } } } }
+"""
+GRAPHQL_START_SENSOR = """
+mutation($sensor: SensorSelector!) { startSensor(sensorSelector: $sensor) {
+  __typename ... on Sensor { sensorState { status } } ... on PythonError { message } } }
+"""
+GRAPHQL_LOCATIONS = "{ workspaceOrError { ... on Workspace { locationEntries { name loadStatus } } } }"
+FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
+
+
+def graphql(port: int, query: str, variables: dict | None = None) -> dict:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        body = json.load(resp)
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {body['errors']}")
+    return body["data"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(what: str, probe, timeout: float, every: float = 0.5):
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            found = probe()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(every)
+    raise TimeoutError(f"{what}: not within {timeout:.0f}s")
+
+
+def _run_times(run: dict, seen_finished: float | None = None) -> dict:
+    out = {
+        "run_id": run["runId"], "status": run["status"],
+        "created_to_started_s": round(run["startTime"] - run["creationTime"], 2),
+        "started_to_finished_s": round(run["endTime"] - run["startTime"], 2),
+        "created_to_finished_s": round(run["endTime"] - run["creationTime"], 2),
+    }
+    if seen_finished is not None:
+        out["seconds"] = round(seen_finished, 2)
+    return out
+
+
+def bench_ui(work: Path) -> dict:
+    reports, home = work / "ui_reports", work / "ui"
+    shutil.copytree(REPO / "seeds", reports, dirs_exist_ok=True)
+    prepare_dbt(reports, home)
+    say("  warm-up: make run's command once (builds the warehouse; untimed)")
+    run_pipeline("ui_warmup", reports, home)
+    before = run_pipeline("ui_make_run_before", reports, home, FAZHI_FORCE_BUILD="1")
+    say(f"  make run (python -m fazhi_pipeline run): {before['seconds']:.1f}s")
+    port = _free_port()
+    env = pipeline_env(reports, home, FAZHI_FORCE_BUILD="1", DAGSTER_PORT=str(port))
+    log_path = OUT / "logs" / "ui_dagster_dev.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    res: dict = {"reports": len(list(reports.iterdir()))}
+    with open(log_path, "w", encoding="utf-8") as log:
+        dev = subprocess.Popen([sys.executable, "-m", "fazhi_pipeline.dev"], cwd=REPO, env=env,
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        t = time.perf_counter()
+        entries = _wait("dagster dev", lambda: [
+            e for e in graphql(port, GRAPHQL_LOCATIONS)["workspaceOrError"]["locationEntries"]
+            if e["loadStatus"] == "LOADED"], 240)
+        location = entries[0]["name"]
+        say(f"  make dev serving location {location!r} after {time.perf_counter() - t:.1f}s")
+
+        def finished(run_id: str):
+            run = graphql(port, GRAPHQL_RUN, {"id": run_id})["runOrError"]
+            return run if run.get("status") in FINISHED and run.get("endTime") else None
+
+        params = {"selector": {"repositoryLocationName": location, "repositoryName": "__repository__",
+                               "jobName": "fazhi_all"}, "runConfigData": {}}
+        t = time.perf_counter()
+        launched = graphql(port, GRAPHQL_LAUNCH, {"params": params})["launchRun"]
+        if launched["__typename"] != "LaunchRunSuccess":
+            raise RuntimeError(f"launchRun: {launched}")
+        run = _wait("GraphQL run", lambda: finished(launched["run"]["runId"]), 600)
+        res["graphql"] = _run_times(run, time.perf_counter() - t)
+        say(f"  GraphQL-launched run: {res['graphql']['seconds']:.1f}s ({run['status']}; queued "
+            f"{res['graphql']['created_to_started_s']:.1f}s, running {res['graphql']['started_to_finished_s']:.1f}s)")
+
+        sensor = {"repositoryLocationName": location, "repositoryName": "__repository__",
+                  "sensorName": "fazhi_reports_folder"}
+        t = time.perf_counter()
+        graphql(port, GRAPHQL_START_SENSOR, {"sensor": sensor})
+
+        def sensor_run():
+            runs = graphql(port, GRAPHQL_SENSOR_RUNS)["runsOrError"]["results"]
+            done = [r for r in runs if r["status"] in FINISHED and r.get("endTime")]
+            return done[0] if done else None
+
+        run = _wait("sensor-started run", sensor_run, 600)
+        res["sensor"] = _run_times(run)
+        res["sensor"]["switched_on_to_finished_s"] = round(time.perf_counter() - t, 2)
+        say(f"  sensor-started run: {res['sensor']['created_to_finished_s']:.1f}s from its creation "
+            f"({run['status']}; queued {res['sensor']['created_to_started_s']:.1f}s); "
+            f"{res['sensor']['switched_on_to_finished_s']:.1f}s from switching the sensor on")
+    finally:
+        t = time.perf_counter()
+        if dev.poll() is None:
+            dev.send_signal(subprocess.signal.SIGTERM)
+            try:
+                dev.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(dev.pid, subprocess.signal.SIGKILL)
+                dev.wait()
+        res["dev_stop_s"] = round(time.perf_counter() - t, 2)
+        say(f"  make dev stopped {res['dev_stop_s']:.1f}s after SIGTERM")
+    # make run once before and once after the UI runs: the machine is shared, the mean is the yardstick.
+    after = run_pipeline("ui_make_run_after", reports, home, FAZHI_FORCE_BUILD="1")
+    say(f"  make run again: {after['seconds']:.1f}s")
+    cli = {"ok": before["ok"] and after["ok"], "seconds": round((before["seconds"] + after["seconds"]) / 2, 2),
+           "before": before, "after": after}
+    res["make_run"] = cli
+    for kind in ("graphql", "sensor"):
+        if kind in res:
+            measured = res[kind]["seconds"] if kind == "graphql" else res[kind]["created_to_finished_s"]
+            res[kind]["to_make_run"] = round(measured / cli["seconds"], 2)
+    return res
 
 
 # ------------------------------------------------------------------ report
@@ -456,6 +608,23 @@ def table(res: dict) -> list[tuple[str, str, str, str]]:
         import read_bench
 
         rows += read_bench.rows(res["read"])
+    u = res.get("ui")
+    if u:
+        base = u["make_run"]["seconds"]
+        rows.append((f"make run on the {u['reports']} samples (python -m fazhi_pipeline run, dbt forced)",
+                     f"{base:.1f} s (mean of {u['make_run']['before']['seconds']:.1f} s before the UI runs, "
+                     f"{u['make_run']['after']['seconds']:.1f} s after)", "", ""))
+        g = u.get("graphql")
+        if g:
+            rows.append(("same, launched through GraphQL under make dev (submit to finished)",
+                         f"{g['seconds']:.1f} s = {g['to_make_run']:.2f}x (queued {g['created_to_started_s']:.1f} s)",
+                         "<= 1.5x make run", verdict(g["status"] == "SUCCESS" and g["to_make_run"] <= 1.5)))
+        z = u.get("sensor")
+        if z:
+            rows.append(("same, started by the sensor (run created to finished)",
+                         f"{z['created_to_finished_s']:.1f} s = {z['to_make_run']:.2f}x (queued {z['created_to_started_s']:.1f} s)",
+                         "<= 1.5x make run", verdict(z["status"] == "SUCCESS" and z["to_make_run"] <= 1.5)))
+        rows.append(("make dev stops after SIGTERM", f"{u['dev_stop_s']:.1f} s", "<= 60 s", verdict(u["dev_stop_s"] <= 60)))
     return rows
 
 
@@ -505,7 +674,7 @@ def main(argv: list[str] | None = None) -> int:
                 generate(folder, args.parse_n, args.seed)
             print(profile_parse(folder))
             return 0
-        if {"empty", "e2e", "incremental"} & set(stages):
+        if {"empty", "e2e", "incremental", "ui"} & set(stages):
             shutil.rmtree(OUT / "logs", ignore_errors=True)  # pipeline logs of this run only
             say("prepare: load the pipeline definitions once (dbt manifest is parsed here if stale, as `make manifest` does)")
             prepare_pipeline()
@@ -559,6 +728,9 @@ def main(argv: list[str] | None = None) -> int:
 
             say("reading throughput per format (PDF, PDF tables, DOCX, OFD, OCR)")
             res["read"] = read_bench.bench_read(repeat=args.repeat, say=say)
+        if "ui" in stages:
+            say("UI runs: make run, then make dev with a run launched through GraphQL and one started by the sensor")
+            res["ui"] = bench_ui(work)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)
@@ -576,6 +748,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nresults: {path.relative_to(REPO)}")
     # Misses are findings, not errors; a pipeline run that failed is an error.
     runs = [res.get("empty"), res.get("e2e")] + [res.get("incremental", {}).get(k) for k in ("build", "rerun", "add_one")]
+    runs += [res.get("ui", {}).get("make_run")]
+    runs += [{"ok": r["status"] == "SUCCESS"} for r in (res.get("ui", {}).get(k) for k in ("graphql", "sensor")) if r]
     return 0 if all(r["ok"] for r in runs if r) else 1
 
 

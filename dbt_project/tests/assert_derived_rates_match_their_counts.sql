@@ -1,5 +1,9 @@
 -- A derived rate is 100 * numerator / denominator of two exact stated counts
 -- of the same report that are themselves in fct_metric_values.
+
+-- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
+
 select d.fact_id, d.value, d.numerator, d.denominator, n.value as n_value, q.value as d_value
 from {{ ref('int_rates_derived') }} as d
 left join {{ ref('fct_metric_values') }} as n on n.fact_id = d.numerator_fact_id

@@ -5,6 +5,10 @@
 -- report. That each sentence is the original text at its own offsets is
 -- checked in Python by the Dagster asset check on staging/sentences and by
 -- the parser's tests.
+
+-- Shown in Dagster as a check on stg_parser__mentions (a test on several models needs one named).
+{{ config(meta={'dagster': {'ref': {'name': 'stg_parser__mentions'}}}) }}
+
 with spans as (
     select 'mention' as kind, report_id, cast(mention_no as varchar) as id, sentence_no,
            char_start, char_length, figure_text

@@ -1,5 +1,9 @@
 -- Each mission fact table holds only the metrics dim_metric routes to it
 -- (fct_review_rates: every rate metric, mediation's included).
+
+-- Shown in Dagster as a check on dim_metric (a test on several models needs one named).
+{{ config(meta={'dagster': {'ref': {'name': 'dim_metric'}}}) }}
+
 with placed as (
     select 'fct_cases' as mart, metric_code from {{ ref('fct_cases') }}
     union all

@@ -2,6 +2,10 @@
 -- breakdown part, a figure the parser marked as restated, a plans target, or a
 -- figure for another period than the whole reporting year or another scope
 -- than the report's region.
+
+-- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
+
 select m.fact_id, f.measure_kind, f.parent_fact_id, f.is_duplicate, f.section_kind, f.period_kind, f.scope
 from {{ ref('fct_metric_values') }} as m
 inner join {{ ref('stg_parser__facts') }} as f on f.fact_id = m.fact_id

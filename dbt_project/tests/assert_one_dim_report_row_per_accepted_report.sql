@@ -1,5 +1,9 @@
 -- Every accepted report is in dim_report and has been parsed (a document
 -- row); nothing else is.
+
+-- Shown in Dagster as a check on dim_report (a test on several models needs one named).
+{{ config(meta={'dagster': {'ref': {'name': 'dim_report'}}}) }}
+
 with accepted as (
     select distinct report_id from {{ ref('stg_raw__report_files') }} where status = 'accepted'
 ),

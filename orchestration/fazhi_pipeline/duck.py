@@ -122,3 +122,23 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
             [schema, table],
         ).fetchone()[0]
     )
+
+
+def query_published(path, sql: str) -> list[tuple] | None:
+    """Rows of `sql` on a published warehouse opened read-only, as any reader opens it.
+
+    None when the file is absent or the query fails (not built yet, an older
+    layout, held read-write by someone): callers then know nothing published.
+    """
+    if not path.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute(sql).fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()

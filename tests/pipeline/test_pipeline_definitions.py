@@ -105,7 +105,7 @@ def test_diff_files_classifies_every_file():
 
 def test_sensor_cursor_round_trips_and_compares():
     prints = {"a.txt": [10, 1], "sub/b.txt": [3, 2]}
-    assert automation.decode_cursor(automation.encode_cursor(prints)) == prints
+    assert automation.decode_cursor(automation.encode_cursor(prints, 7)) == (prints, 7)
     assert automation.decode_cursor("not a cursor") is None
     after = {"a.txt": [10, 5], "c.txt": [1, 1]}
     assert automation.compare(prints, after) == {"added": ["c.txt"], "changed": ["a.txt"], "removed": ["sub/b.txt"]}
@@ -202,3 +202,43 @@ def test_old_invocation_folders_are_pruned(tmp_path):
     removed = prune_invocations(tmp_path, keep=2)
     assert sorted(p.name for p in removed) == ["fazhi_dbt-run0-x", "fazhi_dbt-run1-x", "fazhi_dbt-run2-x"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fazhi_dbt-run3-x", "fazhi_dbt-run4-x", "partial_parse.msgpack"]
+
+
+LAYERS = ["raw", "catalog", "staging", "intermediate", "marts", "published"]
+
+
+def test_groups_read_left_to_right_in_the_lineage(repo):
+    """No asset feeds one in a group to its left (the seed dim_metric in marts, read by staging, did)."""
+    graph = repo.asset_graph
+    keys = graph.get_all_asset_keys()
+    assert {graph.get(k).group_name for k in keys} == set(LAYERS)
+    backwards = [
+        (parent.to_user_string(), key.to_user_string())
+        for key in keys for parent in graph.get(key).parent_keys
+        if LAYERS.index(graph.get(parent).group_name) > LAYERS.index(graph.get(key).group_name)
+    ]
+    assert backwards == []
+    assert graph.get(dg.AssetKey(["marts", "dim_metric"])).group_name == "catalog"
+    assert graph.get(dg.AssetKey(["staging", "int_rates_derived"])).group_name == "intermediate"
+
+
+def test_dbt_checks_have_readable_names_and_say_what_they_assert(repo):
+    graph = repo.asset_graph
+    specs = {k: graph.get_check_spec(k) for k in graph.asset_check_keys}
+    assert all(spec.description for spec in specs.values()), [k for k, s in specs.items() if not s.description]
+    assert max(len(k.name) for k in specs) <= 80  # dbt's generated names ran to 150
+    fct_cases = {k.name: s.description for k, s in specs.items() if k.asset_key == dg.AssetKey(["marts", "fct_cases"])}
+    assert fct_cases["one_row_per__report_id__domain__stage__figure_rank"] == "One row per report_id, domain, stage, figure_rank."
+    assert fct_cases["references__report_id__metric_code"] == (
+        "Every report_id is in dim_report.report_id. Every metric_code is in dim_metric.metric_code.")
+    assert fct_cases["assert_concluded_not_above_accepted"].startswith("Reconsideration cases concluded should not exceed")
+    dbt_named = [s.metadata["dbt_test"] for s in specs.values() if "dbt_test" in s.metadata]
+    assert "unique_combination_of_columns_fct_cases_report_id__domain__stage__figure_rank" in dbt_named
+
+
+def test_dbt_assets_carry_no_unserializable_project_object(repo):
+    """dagster-dbt puts a DbtProject passed to @dbt_assets in every asset's metadata ("[DbtProject] (unserializable)")."""
+    metadata = repo.asset_graph.get(dg.AssetKey(["marts", "fct_cases"])).metadata
+    assert "dagster_dbt/project" not in metadata
+    assert not [k for k, v in metadata.items() if "unserializable" in str(getattr(v, "value", v))
+                and k not in ("dagster_dbt/manifest", "dagster_dbt/dagster_dbt_translator")]  # these two the UI hides

@@ -17,6 +17,7 @@ import pytest
 from conftest import CONTRACT_TABLES, check_metadata, materialization_metadata, step_failures
 
 from fazhi_pipeline.cli import summary
+from fazhi_pipeline.definitions import defs
 
 pytestmark = pytest.mark.integration
 
@@ -174,6 +175,35 @@ def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
     assert "warehouse__published" in skipped
     assert file_digest(pipeline.warehouse) == published_before
+    # Every check states a result: the dbt tests' are those of the build that made the published file.
+    job = defs.resolve_job_def("fazhi_all")
+    evaluations = {e.asset_check_key: e for e in result.get_asset_check_evaluations()}
+    assert set(evaluations) == set(job.asset_layer.asset_graph.asset_check_keys)
+    built_by = pipeline.query("SELECT run_id FROM staging.warehouse_build")[0][0]
+    dbt_checks = [e for e in evaluations.values() if "unique_id" in e.metadata]
+    assert dbt_checks and all(e.passed for e in dbt_checks)
+    assert {e.metadata["fazhi/result_of_run"].value for e in dbt_checks} == {built_by}
+
+
+def test_dbt_tests_report_as_checks_or_plain_source_observations(built):
+    """No dbt test is left to dagster-dbt's warning that indirect selection ran it."""
+    pipeline, result = built
+    checks = {e.check_name for e in result.get_asset_check_evaluations()}
+    assert {"assert_rates_within_0_100", "assert_metric_codes_in_catalog"} <= checks  # singular, several models
+    observations = [
+        e.event_specific_data.asset_observation for e in result.all_events if e.event_type_value == "ASSET_OBSERVATION"
+    ]
+    assert observations and all(o.description.endswith("(dbt test on this source: pass)") for o in observations)
+    assert {o.asset_key.path[0] for o in observations} == {"raw", "staging"}
+    messages = [r.user_message for r in pipeline.instance.all_logs(result.run_id)]
+    assert not [m for m in messages if "instead of an `AssetCheckResult`" in m]
+
+
+def test_dbt_tables_carry_their_row_counts(built):
+    pipeline, result = built
+    for key in (["marts", "fct_cases"], ["marts", "dim_metric"], ["staging", "int_rates_derived"]):
+        rows = pipeline.query(f"SELECT count(*) FROM {key[0]}.{key[1]}", db=pipeline.work_db)[0][0]
+        assert materialization_metadata(result, key)["dagster/row_count"] == rows, key
 
 
 def test_forced_build_runs_dbt_and_publishes_the_same_marts(built, monkeypatch):

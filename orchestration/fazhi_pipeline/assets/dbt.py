@@ -1,9 +1,9 @@
 """The dbt project's models, seeds and tests as Dagster assets and asset checks.
 
 One `DbtProject`, built once. Its manifest is made ahead of runs (`make`
-runs `dbt parse`); `prepare_if_dev()` re-parses under `dagster dev`; and when
-the manifest is missing or older than the project files (a fresh clone, an
-edited model), it is parsed here at load time so definitions always load.
+runs `dbt parse`); when it is missing or older than the project files (a
+fresh clone, a model edited while `make dev` runs), it is parsed here at load
+time, so definitions always load and reflect the project as it is.
 """
 
 import os
@@ -13,11 +13,18 @@ from functools import cache, cached_property
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
 
 from packaging import version
 
-from fazhi_pipeline import build_state, settings
+from fazhi_pipeline import build_state, duck, settings
+from fazhi_pipeline.assets import dbt_events
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
 
@@ -54,9 +61,11 @@ def _ensure_dbt_on_path() -> None:
 def dbt_project() -> DbtProject:
     _ensure_dbt_on_path()
     project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR)
-    with dbt_environment():
-        project.prepare_if_dev()
-        if manifest_is_stale(project):
+    # Parsed only when the manifest is missing or older than a project file.
+    # Not `prepare_if_dev()`: under `dagster dev` it parses on every load, and
+    # every run's process loads the definitions (~5 s more per UI/sensor run).
+    if manifest_is_stale(project):
+        with dbt_environment():
             project.preparer.prepare(project)
     return project
 
@@ -67,11 +76,36 @@ def dbt_environment():
 
 
 class FazhiDbtTranslator(DagsterDbtTranslator):
-    """Default keys (<schema>/<model>: marts/fct_cases, staging/stg_...); groups by layer."""
+    """Default keys (<schema>/<model>: marts/fct_cases, staging/stg_...); groups by layer.
+
+    The groups read left to right in the UI's lineage: raw (ingest) and
+    catalog (seeds: the metric catalog and rate rules, which staging and
+    intermediate models read) -> staging (parser tables, stg_ views) ->
+    intermediate -> marts -> published. A group is a model's folder
+    (models/<layer>/), not its schema: intermediate tables sit in schema
+    staging but are a layer of their own.
+    """
 
     def get_group_name(self, dbt_resource_props) -> str | None:
-        schema = (dbt_resource_props.get("config") or {}).get("schema")
-        return f"dbt_{schema}" if schema else "dbt"
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "catalog"
+        fqn = dbt_resource_props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """dagster-dbt's check, under a readable name and with a description (assets/dbt_events.py)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        node = manifest["nodes"][unique_id]
+        return dg.AssetCheckSpec(
+            name=dbt_events.check_names(manifest)[unique_id],
+            asset=spec.asset_key,
+            description=dbt_events.describe(node),
+            additional_deps=spec.additional_deps,
+            metadata={**spec.metadata, "dbt_test": node["name"]},
+            blocking=spec.blocking,
+        )
 
 
 # Source tests stay observations: as checks on the Python assets they would split
@@ -144,8 +178,9 @@ class FazhiDbtCliResource(DbtCliResource):
 
 
 @dbt_assets(
+    # No `project=`: dagster-dbt would put the DbtProject object in every asset's
+    # metadata, where the UI shows it as "[DbtProject] (unserializable)".
     manifest=dbt_project().manifest_path,
-    project=dbt_project(),
     dagster_dbt_translator=TRANSLATOR,
     pool=DUCKDB_POOL,
     retry_policy=RETRY,
@@ -153,15 +188,18 @@ class FazhiDbtCliResource(DbtCliResource):
 )
 def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: WorkDuckDB):
     if not settings.force_build() and up_to_date(duckdb):
-        # No outputs: Dagster skips publish, which waits on the marts.
+        # No outputs: Dagster skips publish, which waits on the marts. The checks
+        # state the results of the build that made the published warehouse: it
+        # is that very build, and "skipped" would hide whether it passed.
         context.log.info(
             "dbt build skipped: the published warehouse was built from these very inputs "
             "(dbt project and source tables unchanged; FAZHI_FORCE_BUILD=1 builds anyway)"
         )
+        yield from results_of_published_build(context)
         return
     with dbt_environment():
         invocation = dbt.cli(dbt_build_args(), context=context, raise_on_error=False)
-        yield from invocation.stream()
+        yield from dbt_events.asset_events(invocation, context)
         project_target = Path(dbt_project().project_dir) / dbt_project().target_path
         keep_partial_parse(invocation.target_path, project_target)
         prune_invocations(project_target)
@@ -172,6 +210,36 @@ def fazhi_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, duc
     if any(marker in message for marker in _TRANSIENT):
         raise error
     raise dg.Failure(description=f"dbt build failed: {message}", allow_retries=False)
+
+
+def published_build_run(warehouse: Path) -> str | None:
+    """The Dagster run that built the published warehouse (staging.warehouse_build), if recorded."""
+    rows = duck.query_published(warehouse, f"SELECT run_id FROM staging.{build_state.TABLE}")
+    return rows[0][0] if rows else None
+
+
+def results_of_published_build(context: dg.AssetExecutionContext):
+    """The selected checks' results from the run that built the published warehouse, stated again.
+
+    A check with no result in that run (a run recorded in another Dagster
+    instance, or no longer in this one) is left without one.
+    """
+    run_id = published_build_run(settings.warehouse())
+    if run_id is None:
+        return
+    selected = context.selected_asset_check_keys
+    for record in context.instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = record.dagster_event.event_specific_data
+        if evaluation.asset_check_key not in selected:
+            continue
+        yield dg.AssetCheckResult(
+            asset_key=evaluation.asset_key,
+            check_name=evaluation.check_name,
+            passed=evaluation.passed,
+            severity=evaluation.severity,
+            description=evaluation.description,
+            metadata={**evaluation.metadata, "fazhi/result_of_run": dg.MetadataValue.dagster_run(run_id)},
+        )
 
 
 def up_to_date(duckdb: WorkDuckDB) -> bool:

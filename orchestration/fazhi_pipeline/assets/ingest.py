@@ -77,7 +77,7 @@ def diff_files(old: pl.DataFrame, new: pl.DataFrame) -> dict[str, list[str]]:
 
 @dg.asset(
     key=REPORT_FILES_KEY,
-    group_name="ingest",
+    group_name="raw",
     pool=DUCKDB_POOL,
     retry_policy=RETRY,
     kinds={"python", "duckdb"},
@@ -147,7 +147,7 @@ def _events(old: pl.DataFrame, new: pl.DataFrame, d: dict, now: datetime, run_id
 
 @dg.asset(
     key=DIVISIONS_KEY,
-    group_name="ingest",
+    group_name="raw",
     pool=DUCKDB_POOL,
     retry_policy=RETRY,
     kinds={"python", "duckdb"},

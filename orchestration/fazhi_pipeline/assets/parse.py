@@ -58,7 +58,7 @@ def _texts(con, ids: list[str]) -> list[tuple[str, str]]:
         dg.AssetSpec(
             key,
             deps=[REPORT_FILES_KEY],
-            group_name="parse",
+            group_name="staging",
             kinds={"python", "duckdb"},
             description=f"Parser output `{name}` (fazhi_parse.schema), one load per accepted report.",
         )

@@ -13,7 +13,7 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
 @dg.asset(
     key=PUBLISHED_KEY,
     deps=marts_keys(),
-    group_name="publish",
+    group_name="published",
     pool=DUCKDB_POOL,
     retry_policy=RETRY,
     kinds={"duckdb", "parquet"},

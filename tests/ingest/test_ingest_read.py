@@ -26,7 +26,7 @@ def _code(row: dict) -> str:
 
 def test_row_has_exactly_the_schema_columns(tmp_path, simplified_report):
     row = _read(tmp_path, "r.txt", simplified_report.encode("utf-8"))
-    assert set(row) == set(REPORT_FILES)
+    assert set(row) == set(REPORT_FILES) | {"stat_key"}  # stat_key: for the next scan's quick check
     assert row["status"] == "accepted" and row["reason"] is None
     assert row["sha256"] == hashlib.sha256(simplified_report.encode("utf-8")).hexdigest()
     assert row["report_id"] == row["sha256"][:16]
@@ -216,14 +216,23 @@ def test_too_large(tmp_path, simplified_report):
     assert row["text"] is None
 
 
+def _fail_open(monkeypatch, path: Path, error: OSError) -> None:
+    """os.open of `path` raises `error` (as root, chmod 000 would not stop the read)."""
+    real_open = os.open
+
+    def failing(name, flags, *args, **kwargs):
+        if os.path.realpath(name) == os.path.realpath(path):
+            raise error
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", failing)
+
+
 def test_permission_error_is_unreadable(tmp_path, monkeypatch, simplified_report):
     path = tmp_path / "locked.txt"
     path.write_text(simplified_report, encoding="utf-8")
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    _fail_open(monkeypatch, path, PermissionError(13, "Permission denied", str(path)))
     row = read_report(path, tmp_path)
     assert row["status"] == "rejected"
     assert row["reason"].startswith("unreadable: permission denied")
@@ -234,10 +243,7 @@ def test_io_error_is_unreadable(tmp_path, monkeypatch, simplified_report):
     path = tmp_path / "flaky.txt"
     path.write_text(simplified_report, encoding="utf-8")
 
-    def broken(self):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(Path, "read_bytes", broken)
+    _fail_open(monkeypatch, path, OSError(5, "Input/output error"))
     row = read_report(path, tmp_path)
     assert row["status"] == "rejected"
     assert row["reason"].startswith("unreadable:") and "Input/output error" in row["reason"]

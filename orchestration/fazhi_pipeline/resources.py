@@ -26,7 +26,8 @@ class WorkDuckDB(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         path = self.db_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duck.connect_work(path, read_only=read_only)
+        # A damaged work DB is moved aside and rebuilt rather than failing every run.
+        con = duck.open_work_db(path, read_only=read_only, history_from=settings.warehouse())
         try:
             yield con
         finally:

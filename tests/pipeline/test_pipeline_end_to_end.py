@@ -185,6 +185,45 @@ def test_forced_build_runs_dbt_and_publishes_the_same_marts(built, monkeypatch):
     assert "marts/fct_metric_values" in _materialized(result, "marts")
     assert _materialized(result, "warehouse") == ["warehouse/published"]
     assert marts_snapshot(pipeline) == before
+    # Issue 11, case 6: a forced build trusts no stat, it reads and hashes every file.
+    files = materialization_metadata(result, ["raw", "report_files"])
+    assert files["hashed_every_file"] is True and files["read"] == files["files"]
+
+
+def test_published_file_changed_in_place_is_rebuilt(built):
+    # Issue 11, case 7: rows deleted through a read-write handle, and a stale WAL
+    # left beside the file; the fingerprint inside it still matched, so runs skipped.
+    pipeline, _ = built
+    before = marts_snapshot(pipeline)
+    con = duckdb.connect(str(pipeline.warehouse))
+    con.execute("DELETE FROM marts.fct_metric_values")
+    con.close()
+    Path(f"{pipeline.warehouse}.wal").write_bytes(b"\0" * 4096)
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    assert _materialized(result, "warehouse") == ["warehouse/published"]
+    assert not Path(f"{pipeline.warehouse}.wal").exists()
+    assert marts_snapshot(pipeline) == before
+
+
+def test_truncated_work_db_is_moved_aside_and_rebuilt(built):
+    # Issue 11, case 8: every run failed with an IO error until the file was deleted by hand.
+    pipeline, _ = built
+    before = {t: pipeline.query(f'SELECT * FROM marts.{t} ORDER BY ALL') for t in FACT_TABLES}
+    events_before = pipeline.query("SELECT * FROM raw.file_events ORDER BY ALL")
+    size = pipeline.work_db.stat().st_size
+    with pipeline.work_db.open("r+b") as handle:
+        handle.truncate(size // 2)
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    aside = list(pipeline.work_db.parent.glob(f"{pipeline.work_db.name}.damaged-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size == size // 2
+    assert {t: pipeline.query(f'SELECT * FROM marts.{t} ORDER BY ALL') for t in FACT_TABLES} == before
+    # The history of files seen came back from the published warehouse; this run logged every file anew.
+    events = pipeline.query("SELECT * FROM raw.file_events ORDER BY ALL")
+    assert set(events_before) <= set(events)
+    files = materialization_metadata(result, ["raw", "report_files"])
+    assert files["new"] == files["files"]
 
 
 def test_first_build_checks_every_reports_offsets(built):

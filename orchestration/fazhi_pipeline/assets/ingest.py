@@ -18,7 +18,7 @@ from fazhi_parse import regions
 from fazhi_parse import schema as fz_schema
 from fazhi_parse.schema import REPORT_FILES
 
-from fazhi_pipeline import duck, settings
+from fazhi_pipeline import duck, settings, termination
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
 
@@ -90,6 +90,7 @@ def diff_files(old: pl.DataFrame, new: pl.DataFrame) -> dict[str, list[str]]:
     description="One row per file in the reports folder (FAZHI_REPORTS_DIR): accepted, duplicate or rejected with a reason.",
 )
 def report_files(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
+    termination.check("before ingest")
     root = settings.reports_dir()
     if not root.is_dir():  # a configuration error: retrying cannot help
         raise dg.Failure(f"reports folder {root} does not exist (FAZHI_REPORTS_DIR)", allow_retries=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from fazhi_parse.decode import decode_bytes, normalise_newlines
-from fazhi_parse.html_text import HTML_SUFFIXES, article_text, declared_charset, looks_like_html
+from fazhi_parse.html_text import HTML_SUFFIXES, TooComplex, article_text, declared_charset, looks_like_html
 from fazhi_parse.schema import REPORT_FILES
 
 DEFAULT_MAX_BYTES = 50 * 2**20
@@ -265,7 +265,11 @@ def _decode_into(row: dict, data: bytes, suffix: str, reject) -> dict:
         row["media_type"] = "text/html"
         row["encoding"] = f"html/{decoded.encoding}"
         row["raw_html"] = decoded.text
-        row["text"] = normalise_newlines(article_text(decoded.text))
+        try:
+            row["text"] = normalise_newlines(article_text(decoded.text))
+        except TooComplex as exc:
+            row["raw_html"] = None  # not kept: the page is not a report the warehouse can use
+            return reject(f"too_complex: {exc}")
     else:
         row["media_type"] = "text/plain"
         row["encoding"] = decoded.encoding

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fazhi_parse.ingest import read_report
+from fazhi_parse.ingest import DEFAULT_MAX_BYTES, read_report
 from fazhi_parse.schema import REPORT_FILES
 
 
@@ -186,11 +186,12 @@ def test_odd_file_name_is_the_source_file(tmp_path, simplified_report):
     assert row["status"] == "accepted"
 
 
-# Speed is measured in benchmarks/, not asserted here: these check that size alone is no reason to reject.
+# Speed is measured in benchmarks/, not asserted here: these check that size alone is no reason to
+# reject, up to the default limit (20 MiB).
 def test_twenty_megabyte_text_is_accepted(tmp_path, simplified_report):
     paragraph = simplified_report.encode("utf-8")
-    data = paragraph * (20 * 2**20 // len(paragraph) + 1)
-    assert len(data) >= 20 * 2**20
+    data = paragraph * (DEFAULT_MAX_BYTES // len(paragraph))
+    assert DEFAULT_MAX_BYTES - len(paragraph) < len(data) <= DEFAULT_MAX_BYTES
     row = _read(tmp_path, "big.txt", data)
     assert row["status"] == "accepted"
     assert row["size_bytes"] == len(data)
@@ -199,7 +200,7 @@ def test_twenty_megabyte_text_is_accepted(tmp_path, simplified_report):
 
 def test_twenty_megabyte_gb18030_is_accepted(tmp_path, simplified_report):
     paragraph = simplified_report.encode("gb18030")
-    data = paragraph * (20 * 2**20 // len(paragraph) + 1)
+    data = paragraph * (DEFAULT_MAX_BYTES // len(paragraph))
     row = _read(tmp_path, "big-gb.txt", data)
     assert row["encoding"] == "gb18030" and row["status"] == "accepted"
     assert row["text"].startswith(simplified_report)

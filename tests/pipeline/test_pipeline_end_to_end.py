@@ -164,6 +164,7 @@ def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     files = materialization_metadata(result, ["raw", "report_files"])
     assert (files["new"], files["changed"], files["removed"]) == (0, 0, 0)
     assert files["unchanged"] == files["files"]
+    assert files["hashed_every_file"] is False
     assert materialization_metadata(result, ["staging", "documents"])["reports_parsed"] == 0
     assert marts_snapshot(pipeline) == before
     # Nothing was loaded since the offset checks last passed: nothing to re-check.
@@ -174,6 +175,21 @@ def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
     assert "warehouse__published" in skipped
     assert file_digest(pipeline.warehouse) == published_before
+
+
+def test_scheduled_run_hashes_every_file_and_skips_when_nothing_changed(built):
+    # Issue 11, case 6: the nightly run is where an edit no stat shows is caught.
+    from fazhi_pipeline.definitions import defs
+
+    pipeline, _ = built
+    published_before = file_digest(pipeline.warehouse)
+    result = defs.resolve_job_def("fazhi_all").execute_in_process(
+        instance=pipeline.instance, raise_on_error=False, tags={"dagster/schedule_name": "fazhi_daily"})
+    assert result.success, step_failures(result)
+    files = materialization_metadata(result, ["raw", "report_files"])
+    assert files["hashed_every_file"] is True and files["read"] == files["files"]
+    assert files["unchanged"] == files["files"]
+    assert _materialized(result, "warehouse") == [] and file_digest(pipeline.warehouse) == published_before
 
 
 def test_forced_build_runs_dbt_and_publishes_the_same_marts(built, monkeypatch):

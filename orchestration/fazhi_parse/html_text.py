@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import codecs
 import re
+import time
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -92,6 +94,92 @@ _CHARSET_ALIASES = {
 }  # fmt: skip
 
 
+class TooComplex(Exception):
+    """The page cannot be turned into text within bounds; the message is a reason sentence."""
+
+
+# The HTML parser (lexbor, like every HTML5 tree builder) looks down the stack
+# of open elements each time a block element such as <div> opens ("is a <p>
+# in button scope?"), as far as the nearest table cell or similar boundary.
+# On 100,000 nested <div>s that is quadratic: 31 s, and 400,000 never ended.
+# `markup_work` estimates those steps in one linear pass over the tags, and a
+# page whose estimate is over MAX_MARKUP_WORK (~0.3 s of parsing; real pages
+# need well under 1% of it) is rejected before it is parsed.
+MAX_MARKUP_WORK = 100_000_000
+# Past this many seconds in the extraction the page is rejected (checked between steps).
+TIME_BUDGET_SECONDS = 30.0
+
+_SCOPE_OPENERS = {
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl",
+    "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol",
+    "section", "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "listing", "form", "p",
+    "li", "dd", "dt", "table", "hr", "plaintext", "xmp",
+}  # fmt: skip
+_SCOPE_BOUNDARIES = {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button"}
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "frame", "basefont", "bgsound", "image",
+}  # fmt: skip
+# Closed implicitly by their next sibling: never deep in practice, not stacked.
+_SELF_ENDING = {"p", "li", "dd", "dt", "option", "optgroup", "rb", "rt", "rp", "tr", "td", "th", "tbody", "thead", "tfoot"}
+_RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]{0,40})[^>]{0,2000}?(/?)>")
+
+
+def markup_work(html: str, deadline: float | None = None) -> int:
+    """Estimated stack steps the HTML parser takes for this page, in one linear pass."""
+    stack: list[str] = []
+    boundary: list[int] = []  # per stack entry: index of the nearest boundary at or below it
+    open_count: dict[str, int] = {}
+    work = 0
+    pos = 0
+    n = len(html)
+    steps = 0
+    while pos < n:
+        lt = html.find("<", pos)
+        if lt < 0:
+            break
+        if html.startswith("<!--", lt):
+            end = html.find("-->", lt + 4)
+            pos = n if end < 0 else end + 3
+            continue
+        m = _TAG.match(html, lt)
+        if m is None:
+            pos = lt + 1
+            continue
+        pos = m.end()
+        steps += 1
+        if deadline is not None and steps % 4096 == 0 and time.monotonic() > deadline:
+            raise TooComplex("measuring the page's markup took longer than the time budget")
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            if open_count.get(name):
+                while stack:
+                    top = stack.pop()
+                    boundary.pop()
+                    open_count[top] -= 1
+                    if top == name:
+                        break
+            continue
+        if name in _SCOPE_OPENERS:
+            work += len(stack) - (boundary[-1] if boundary else 0)
+        if name in _RAW_TEXT:
+            end = _end_tag(name).search(html, pos)
+            pos = n if end is None else end.start()
+            continue
+        if self_closing or name in _VOID or name in _SELF_ENDING:
+            continue
+        stack.append(name)
+        boundary.append(len(stack) if name in _SCOPE_BOUNDARIES else (boundary[-1] if boundary else 0))
+        open_count[name] = open_count.get(name, 0) + 1
+    return work
+
+
+@lru_cache(maxsize=None)
+def _end_tag(name: str) -> re.Pattern:
+    return re.compile(rf"</{re.escape(name)}", re.I)
+
+
 def looks_like_html(content: bytes | str, suffix: str) -> bool:
     """An .html/.htm file with markup in it, or any file that starts like an HTML document.
 
@@ -133,7 +221,7 @@ def _is_chrome_by_name(tokens: set[str]) -> bool:
     return bool(tokens & _CHROME_TOKENS) or any(s in t for t in tokens for s in _CHROME_SUBSTRINGS)
 
 
-def _measure(root: LexborNode) -> dict[int, tuple[int, int]]:
+def _measure(root: LexborNode, deadline: float | None = None) -> dict[int, tuple[int, int]]:
     """mem_id -> (visible text length, of which inside links), one bottom-up pass.
 
     Whitespace is not counted, nor text of never-rendered elements, so a big
@@ -141,8 +229,12 @@ def _measure(root: LexborNode) -> dict[int, tuple[int, int]]:
     """
     sizes: dict[int, tuple[int, int]] = {}
     stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    steps = 0
     while stack:
         node, done = stack.pop()
+        steps += 1
+        if deadline is not None and steps % 4096 == 0 and time.monotonic() > deadline:
+            raise TooComplex("measuring the page's elements took longer than the time budget")
         if node.is_text_node:
             sizes[node.mem_id] = (len(_SPACES.sub("", node.text_content or "")), 0)
             continue
@@ -169,7 +261,8 @@ def _inside(node: LexborNode, tags: set[str]) -> bool:
 class _Walker:
     """Depth-first walk that emits lines, skipping furniture subtrees."""
 
-    def __init__(self, sizes: dict[int, tuple[int, int]], page_prose: int):
+    def __init__(self, sizes: dict[int, tuple[int, int]], page_prose: int, deadline: float | None = None):
+        self.deadline = deadline
         self.sizes = sizes
         self.page = max(page_prose, 1)
         self.lines: list[str] = []
@@ -212,8 +305,12 @@ class _Walker:
     def walk(self, root: LexborNode) -> list[str]:
         # Explicit stack: government pages nest deeply, recursion would be fragile.
         stack: list[tuple[LexborNode, bool]] = [(root, False)]
+        steps = 0
         while stack:
             node, leaving = stack.pop()
+            steps += 1
+            if self.deadline is not None and steps % 4096 == 0 and time.monotonic() > self.deadline:
+                raise TooComplex("walking the page's elements took longer than the time budget")
             tag = node.tag
             if leaving:
                 if tag in _BLOCK:
@@ -253,14 +350,26 @@ def _is_chrome_line(line: str) -> bool:
     return False
 
 
-def article_text(html: str) -> str:
-    """The article of a page as text: one line per paragraph/heading, chrome removed."""
+def article_text(html: str, budget_seconds: float | None = None) -> str:
+    """The article of a page as text: one line per paragraph/heading, chrome removed.
+
+    Raises TooComplex when the markup would make the HTML parser quadratic
+    (MAX_MARKUP_WORK) or the extraction runs past `budget_seconds` (default
+    TIME_BUDGET_SECONDS).
+    """
+    deadline = time.monotonic() + (TIME_BUDGET_SECONDS if budget_seconds is None else budget_seconds)
+    work = markup_work(html, deadline)
+    if work > MAX_MARKUP_WORK:
+        raise TooComplex(
+            f"the page nests its block elements so deeply that parsing it would take ~{work:,} steps "
+            f"(limit {MAX_MARKUP_WORK:,})"
+        )
     tree = LexborHTMLParser(html)
     body = tree.body or tree.root
     if body is None:
         return ""
-    sizes = _measure(body)
+    sizes = _measure(body, deadline)
     text, linked = sizes[body.mem_id]
-    lines = _Walker(sizes, text - linked).walk(body)
+    lines = _Walker(sizes, text - linked, deadline).walk(body)
     kept = [line.strip() for line in lines]
     return "\n".join(line for line in kept if line and not _is_chrome_line(line))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import sub
 
 from fazhi_parse.text import is_chrome_line
 
@@ -88,6 +89,47 @@ _INLINE_FIRST = frozenset(_CN) | {"其"}
 _SENTENCE = re.compile(r"([^。！？!?；;\s][^。！？!?；;\n]*[。！？!?；;]*|[。！？!?；;]+)")
 
 
+# No sentence is longer than this: a text without sentence punctuation (one
+# 15 MB line) would otherwise be one sentence, copied as the evidence of every
+# figure in it. Real sentences stay far below (the longest of ~3,000 in the
+# samples and the dev corpus has 245 characters).
+MAX_SENTENCE_CHARS = 500
+# Where a long sentence is cut, in the last fifth before the limit if it can
+# be: after a comma, enumeration comma or semicolon, or at a space. The text
+# here is the folded one, where a full-width comma may be ASCII: a comma
+# between digits (12,345) is part of a figure, never a break.
+_SOFT_BREAK = re.compile(r"[，、；;,:：]|\s")
+
+
+def _soft_break(text: str, lo: int, hi: int) -> int | None:
+    """Position just after the last soft break in text[lo:hi], or None."""
+    found = None
+    for m in _SOFT_BREAK.finditer(text, lo, hi):
+        k = m.start()
+        if not (text[k] == "," and text[k - 1 : k].isdigit() and text[k + 1 : k + 2].isdigit()):
+            found = k + 1
+    return found
+
+
+def _bounded(text: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+    """The spans with every one longer than MAX_SENTENCE_CHARS cut into consecutive pieces."""
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    for start, end in zip(starts, ends):
+        while end - start > MAX_SENTENCE_CHARS:
+            limit = start + MAX_SENTENCE_CHARS
+            cut = _soft_break(text, limit - MAX_SENTENCE_CHARS // 5, limit) or limit
+            out_starts.append(start)
+            out_ends.append(cut)
+            start = cut
+            while start < end and text[start].isspace():  # a sentence opens at a visible character
+                start += 1
+        if start < end:
+            out_starts.append(start)
+            out_ends.append(end)
+    return out_starts, out_ends
+
+
 def split_sentences(simplified: str) -> list[Sentence]:
     """Sentences of the text with section path and kind; spans index the original."""
     c = sentence_columns(simplified)
@@ -111,6 +153,8 @@ def sentence_columns(simplified: str) -> SentenceColumns:
         return SentenceColumns([], [], [], [], [], [])
     bounds = list(accumulate(map(len, pieces)))
     starts, ends = bounds[0:-1:2], bounds[1::2]
+    if max(map(sub, ends, starts)) > MAX_SENTENCE_CHARS:
+        starts, ends = _bounded(simplified, starts, ends)
     path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
     path_str, title, kind = "", "", "body"
 

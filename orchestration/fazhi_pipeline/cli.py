@@ -10,12 +10,13 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
 import duckdb
 
-from fazhi_pipeline import settings
+from fazhi_pipeline import duck, settings, termination
 
 FACT_TABLES = ("fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates")
 
@@ -107,9 +108,15 @@ def run_all(verbose: bool = False) -> bool:
         instance = stack.enter_context(dg.DagsterInstance.get())
         for run_id in release_abandoned_runs(instance):
             print(f"released the duckdb pool slot of abandoned run {run_id}", file=sys.stderr)
-        result = defs.resolve_job_def("fazhi_all").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config
-        )
+        damaged_before = set(duck.damaged_copies(settings.work_db()))
+        with termination.watch():
+            result = defs.resolve_job_def("fazhi_all").execute_in_process(
+                instance=instance, raise_on_error=False, run_config=run_config
+            )
+    for aside in duck.damaged_copies(settings.work_db()):
+        if aside not in damaged_before:
+            print(f"the work database was damaged: moved aside to {aside} and rebuilt from the reports folder "
+                  "(raw.file_events restored from the published warehouse)", file=sys.stderr)
     if not verbose:
         print(f"dbt output: {log_path}")
     if any(e.event_type_value == "STEP_SKIPPED" and e.step_key.startswith("warehouse") for e in result.all_events):
@@ -128,7 +135,7 @@ def run_all(verbose: bool = False) -> bool:
             if event.is_step_failure:
                 err = event.step_failure_data.error
                 print(f"step failed: {event.step_key}: {err.message.strip() if err else ''}", file=sys.stderr)
-    return result.success
+    return result.success and termination.requested() is None
 
 
 def summary(path: Path) -> str:
@@ -167,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"reports folder: {settings.reports_dir()}")
     if args.command == "run" and not run_all(verbose=args.verbose):
+        signum = termination.requested()
+        if signum is not None:
+            print(f"run terminated by {signal.Signals(signum).name}: stopped, nothing was published",
+                  file=sys.stderr)
+            return 128 + signum
         print("run failed; the published warehouse was left as it was", file=sys.stderr)
         return 1
     if not settings.warehouse().exists():

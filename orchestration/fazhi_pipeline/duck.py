@@ -1,10 +1,17 @@
 """Typed DuckDB tables from the parser's schema dicts, loaded through Arrow."""
 from __future__ import annotations
 
+import logging
+import os
+import time
+from pathlib import Path
+
 import duckdb
 import polars as pl
 
 from fazhi_pipeline import settings
+
+logger = logging.getLogger("fazhi_pipeline")
 
 _SIMPLE = {
     pl.Utf8: "VARCHAR",
@@ -40,6 +47,90 @@ def connect_work(path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only, config={"storage_compatibility_version": STORAGE_VERSION})
     tune_work_connection(con)
     return con
+
+
+# How DuckDB says a database file is damaged (truncated, overwritten, a bad
+# block), as opposed to busy (another process holds its lock) or missing.
+_DAMAGE = (
+    "not a valid DuckDB database",
+    "Could not read enough bytes",
+    "Corrupt database file",
+    "does not match stored checksum",
+    "Serialization Error",
+)
+_BUSY = ("Could not set lock", "Conflicting lock", "database is locked")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True when a DuckDB error says the file itself is damaged (never for a lock conflict)."""
+    message = str(exc)
+    return (isinstance(exc, duckdb.Error) and any(m in message for m in _DAMAGE)
+            and not any(m in message for m in _BUSY))
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged database (and its WAL) to <name>.damaged-<time>-<pid>; returns the new path."""
+    path = Path(path)
+    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    os.replace(path, aside)
+    wal = Path(f"{path}.wal")
+    if wal.exists():
+        os.replace(wal, Path(f"{aside}.wal"))
+    return aside
+
+
+def damaged_copies(path: Path) -> list[Path]:
+    """Damaged work databases moved aside beside `path`, oldest first."""
+    path = Path(path)
+    return sorted(p for p in path.parent.glob(f"{path.name}.damaged-*") if not p.name.endswith(".wal"))
+
+
+def open_work_db(path: Path, read_only: bool = False, history_from: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """connect_work, except that a damaged work DB is moved aside and a new one created.
+
+    The work DB holds nothing that cannot be rebuilt from the reports folder
+    but raw.file_events, the history of files seen; that is copied back from
+    the published warehouse `history_from` (a copy of the work DB as of the
+    last publish) when it can be read.
+    """
+    path = Path(path)
+    try:
+        con = connect_work(path, read_only=read_only)
+        con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()  # reads the catalog
+        return con
+    except duckdb.Error as exc:
+        if not is_damage(exc) or not path.exists():
+            raise
+        damage = str(exc)
+    aside = move_aside(path)
+    logger.error("work database %s is damaged (%s): moved aside to %s; rebuilding from the reports folder",
+                 path, damage.splitlines()[0], aside.name)
+    con = connect_work(path)
+    try:
+        _restore_history(con, history_from)
+    finally:
+        if read_only:
+            con.close()
+    return connect_work(path, read_only=True) if read_only else con
+
+
+def _restore_history(con: duckdb.DuckDBPyConnection, published: Path | None) -> None:
+    if published is None or not Path(published).is_file():
+        return
+    try:
+        con.execute("ATTACH ? AS fazhi_history (READ_ONLY)", [str(published)])
+    except duckdb.Error as exc:
+        logger.error("raw.file_events not restored: the published warehouse cannot be opened (%s)", exc)
+        return
+    try:
+        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'fazhi_history' "
+                       "AND schema_name = 'raw' AND table_name = 'file_events'").fetchone()[0]:
+            con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+            con.execute("CREATE TABLE raw.file_events AS SELECT * FROM fazhi_history.raw.file_events")
+    except duckdb.Error as exc:
+        logger.error("raw.file_events not restored from the published warehouse (%s)", exc)
+    finally:
+        con.execute("DETACH fazhi_history")
 
 
 def storage_version(con: duckdb.DuckDBPyConnection, catalog: str) -> str:

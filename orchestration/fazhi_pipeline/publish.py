@@ -18,6 +18,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +74,12 @@ def new_exports_version() -> str:
 
 
 def publish_database(
-    work_db: Path, target: Path, exports: Path, export_schema: str = "marts", exports_version: str | None = None
+    work_db: Path,
+    target: Path,
+    exports: Path,
+    export_schema: str = "marts",
+    exports_version: str | None = None,
+    before_swap: Callable[[], None] | None = None,
 ) -> Published:
     """Copy work_db to target and its `export_schema` tables to Parquet, each swapped in atomically.
 
@@ -82,6 +88,7 @@ def publish_database(
     copy, so both hold the same data and no connection to the (possibly open
     elsewhere) target path is needed. `exports_version` names the new export
     set (a caller can record it in the work DB first, see build_state).
+    `before_swap` runs just before the rename; raising there publishes nothing.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(target, exports, work_db)
@@ -114,6 +121,8 @@ def publish_database(
             version = _write_exports(con, work, export_schema, exports, exports_version or new_exports_version())
         finally:
             con.close()
+        if before_swap is not None:
+            before_swap()
         if method == "rewrite":
             _replace_work_db(tmp, work_db)
         # A WAL beside the target belongs to the old file (someone opened it

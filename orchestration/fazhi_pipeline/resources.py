@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from fazhi_pipeline import duck, settings
+from fazhi_pipeline import duck, settings, termination
 
 
 class WorkDuckDB(dg.ConfigurableResource):
@@ -24,9 +24,12 @@ class WorkDuckDB(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        # A run asked to stop touches the database no more (a retried step too).
+        termination.check("opening the work database")
         path = self.db_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        con = duck.connect_work(path, read_only=read_only)
+        # A damaged work DB is moved aside and rebuilt rather than failing every run.
+        con = duck.open_work_db(path, read_only=read_only, history_from=settings.warehouse())
         try:
             yield con
         finally:

@@ -1,10 +1,12 @@
 """HTML inputs: charset handling and article extraction without site chrome."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
+from fazhi_parse import html_text
 from fazhi_parse.html_text import article_text
 from fazhi_parse.ingest import read_report
 
@@ -206,3 +208,46 @@ def test_utf16_page_is_recognised_after_decoding(tmp_path, gov_page, body_lines)
     assert row["media_type"] == "text/html"
     assert row["encoding"] == "html/utf-16"
     _assert_is_the_report(row["text"], body_lines)
+
+
+# Issue 11, case 4: 100,000 nested <div>s took 31 s in the HTML parser, 400,000 never finished.
+
+
+def _nested(n: int) -> str:
+    return "<html><body>" + "<div>" * n + "<p>全年办理行政复议案件12件。</p>" + "</div>" * n + "</body></html>"
+
+
+def test_deeply_nested_page_is_rejected_quickly_with_a_reason(tmp_path):
+    path = tmp_path / "nested.html"
+    path.write_text(_nested(100_000), encoding="utf-8")
+    started = time.monotonic()
+    row = read_report(path, tmp_path)
+    elapsed = time.monotonic() - started
+    assert row["status"] == "rejected" and row["reason"].startswith("too_complex: "), row["reason"]
+    assert row["sha256"] and row["text"] is None and row["raw_html"] is None
+    assert elapsed < 10, f"{elapsed:.1f} s"  # the parser alone took 31 s
+
+
+def test_markup_work_estimate_is_quadratic_only_where_the_parser_is():
+    n = 2000
+    assert html_text.markup_work(_nested(n)) >= n * (n - 1) // 2  # each <div> looks down all open ones
+    assert html_text.markup_work("<div>x</div>" * n) <= 2 * n  # siblings: one step each
+    assert html_text.markup_work("<span>" * n) == 0  # inline elements trigger no look-down
+    assert html_text.markup_work("<table><tr><td><div>" * n) <= 4 * n  # a cell is a boundary
+    assert html_text.markup_work("<p>段落" * n) <= 3 * n  # unclosed <p>s close each other
+    assert html_text.markup_work("<script>" + "<div>" * n + "</script>") == 0  # script text is not markup
+
+
+def test_real_pages_are_far_below_the_limit(gov_page):
+    assert html_text.markup_work(gov_page) * 1000 < html_text.MAX_MARKUP_WORK
+
+
+def test_page_over_its_time_budget_is_rejected_with_a_reason(tmp_path, monkeypatch, gov_page):
+    page = gov_page.replace("</body>", "<p>附：</p>" * 20_000 + "</body>")
+    assert html_text.article_text(page)  # within the default budget
+    monkeypatch.setattr(html_text, "TIME_BUDGET_SECONDS", 0.0)
+    path = tmp_path / "slow.html"
+    path.write_text(page, encoding="utf-8")
+    row = read_report(path, tmp_path)
+    assert row["status"] == "rejected" and row["reason"].startswith("too_complex: "), row["reason"]
+    assert "time budget" in row["reason"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fazhi_parse.ingest import read_report
+from fazhi_parse.ingest import DEFAULT_MAX_BYTES, read_report
 from fazhi_parse.schema import REPORT_FILES
 
 
@@ -26,7 +26,7 @@ def _code(row: dict) -> str:
 
 def test_row_has_exactly_the_schema_columns(tmp_path, simplified_report):
     row = _read(tmp_path, "r.txt", simplified_report.encode("utf-8"))
-    assert set(row) == set(REPORT_FILES)
+    assert set(row) == set(REPORT_FILES) | {"stat_key"}  # stat_key: for the next scan's quick check
     assert row["status"] == "accepted" and row["reason"] is None
     assert row["sha256"] == hashlib.sha256(simplified_report.encode("utf-8")).hexdigest()
     assert row["report_id"] == row["sha256"][:16]
@@ -186,11 +186,12 @@ def test_odd_file_name_is_the_source_file(tmp_path, simplified_report):
     assert row["status"] == "accepted"
 
 
-# Speed is measured in benchmarks/, not asserted here: these check that size alone is no reason to reject.
+# Speed is measured in benchmarks/, not asserted here: these check that size alone is no reason to
+# reject, up to the default limit (20 MiB).
 def test_twenty_megabyte_text_is_accepted(tmp_path, simplified_report):
     paragraph = simplified_report.encode("utf-8")
-    data = paragraph * (20 * 2**20 // len(paragraph) + 1)
-    assert len(data) >= 20 * 2**20
+    data = paragraph * (DEFAULT_MAX_BYTES // len(paragraph))
+    assert DEFAULT_MAX_BYTES - len(paragraph) < len(data) <= DEFAULT_MAX_BYTES
     row = _read(tmp_path, "big.txt", data)
     assert row["status"] == "accepted"
     assert row["size_bytes"] == len(data)
@@ -199,7 +200,7 @@ def test_twenty_megabyte_text_is_accepted(tmp_path, simplified_report):
 
 def test_twenty_megabyte_gb18030_is_accepted(tmp_path, simplified_report):
     paragraph = simplified_report.encode("gb18030")
-    data = paragraph * (20 * 2**20 // len(paragraph) + 1)
+    data = paragraph * (DEFAULT_MAX_BYTES // len(paragraph))
     row = _read(tmp_path, "big-gb.txt", data)
     assert row["encoding"] == "gb18030" and row["status"] == "accepted"
     assert row["text"].startswith(simplified_report)
@@ -216,14 +217,23 @@ def test_too_large(tmp_path, simplified_report):
     assert row["text"] is None
 
 
+def _fail_open(monkeypatch, path: Path, error: OSError) -> None:
+    """os.open of `path` raises `error` (as root, chmod 000 would not stop the read)."""
+    real_open = os.open
+
+    def failing(name, flags, *args, **kwargs):
+        if os.path.realpath(name) == os.path.realpath(path):
+            raise error
+        return real_open(name, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", failing)
+
+
 def test_permission_error_is_unreadable(tmp_path, monkeypatch, simplified_report):
     path = tmp_path / "locked.txt"
     path.write_text(simplified_report, encoding="utf-8")
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    _fail_open(monkeypatch, path, PermissionError(13, "Permission denied", str(path)))
     row = read_report(path, tmp_path)
     assert row["status"] == "rejected"
     assert row["reason"].startswith("unreadable: permission denied")
@@ -234,10 +244,7 @@ def test_io_error_is_unreadable(tmp_path, monkeypatch, simplified_report):
     path = tmp_path / "flaky.txt"
     path.write_text(simplified_report, encoding="utf-8")
 
-    def broken(self):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(Path, "read_bytes", broken)
+    _fail_open(monkeypatch, path, OSError(5, "Input/output error"))
     row = read_report(path, tmp_path)
     assert row["status"] == "rejected"
     assert row["reason"].startswith("unreadable:") and "Input/output error" in row["reason"]

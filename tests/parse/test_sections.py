@@ -82,3 +82,67 @@ def test_sentences_are_runs_up_to_their_end_marks_within_a_line(text):
 
     plain = re.compile(r"[^\S\n]*([^。！？!?；;\n]*[^。！？!?；;\s][^。！？!?；;\n]*[。！？!?；;]*|[。！？!?；;]+)")
     assert [(s.start, s.end) for s in split_sentences(text)] == [m.span(1) for m in plain.finditer(text)]
+
+
+# Issue 11, case 3: a 15 MB report on one line without sentence punctuation was
+# one sentence, the evidence of every figure in it, and dbt ran out of memory.
+
+
+def _check_pieces(text: str, spans: list[tuple[int, int]]) -> None:
+    """Spans cover the text in order, bounded, each opening at a visible character,
+    with only whitespace or end marks left between them."""
+    from fazhi_parse.sections import MAX_SENTENCE_CHARS
+
+    previous_end = 0
+    for start, end in spans:
+        assert 0 < end - start <= MAX_SENTENCE_CHARS
+        assert not text[start].isspace()
+        assert text[previous_end:start].strip(" \t\u3000\n") == ""
+        previous_end = end
+    assert text[previous_end:].strip() == ""
+
+
+def test_a_line_without_end_marks_is_cut_into_bounded_pieces_at_commas():
+    from fazhi_parse.sections import MAX_SENTENCE_CHARS
+
+    clause = "全年办理行政复议案件12,345件，"
+    text = clause * 2000  # 36,000 characters, no 。
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    _check_pieces(text, spans)
+    assert len(spans) >= len(text) // MAX_SENTENCE_CHARS
+    # cut after a full-width comma, never inside the figure 12,345
+    assert all(text[end - 1] == "，" for _, end in spans)
+
+
+def test_a_line_without_any_break_is_cut_hard_and_loses_no_character():
+    text = "行" * 1234 + "\n" + "政" * 10 + "。"
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    _check_pieces(text, spans)
+    assert spans == [(0, 500), (500, 1000), (1000, 1234), (1235, 1246)]
+
+
+def test_figures_in_a_long_unpunctuated_line_are_all_found():
+    from fazhi_parse import corpus
+
+    text = "某县2023年法治政府建设年度报告\n" + "全年办理行政复议案件12件，" * 3000
+
+    frames = corpus.parse_reports([("0" * 16, text)])
+    figures = frames["mentions"].filter(frames["mentions"]["figure_text"] == "12件")
+    assert figures.height == 3000  # the parser folds ， to ',': cuts there, never inside a figure
+    assert frames["sentences"]["char_length"].max() <= 500
+
+
+@given(st.text(alphabet="行政，、 \u3000\n12,件", max_size=1500))
+def test_long_runs_are_bounded_and_cover_the_text(text):
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    _check_pieces(text, spans)
+
+
+def test_real_sentences_are_never_cut():
+    from pathlib import Path
+
+    from fazhi_parse.sections import MAX_SENTENCE_CHARS
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    longest = max(s.end - s.start for p in seeds.glob("*.txt") for s in split_sentences(p.read_text(encoding="utf-8")))
+    assert longest * 2 < MAX_SENTENCE_CHARS

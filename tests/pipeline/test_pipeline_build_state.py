@@ -83,29 +83,88 @@ def test_no_fingerprint_while_a_source_table_is_missing(con, project):
     assert build_state.inputs_fingerprint(con, project) is None
 
 
-def _published(tmp_path: Path, con, fingerprint: str, version: str, linked: str) -> tuple[Path, Path]:
+def _published(tmp_path: Path, fingerprint: str, rows: int = 40) -> tuple[Path, Path, Path]:
+    """A work DB recording `fingerprint`, published as the pipeline does: (work DB, warehouse, exports)."""
+    from test_pipeline_publish import make_work_db
+
+    from fazhi_pipeline import duck, publish
+
     warehouse = tmp_path / "wh" / "fazhi.duckdb"
-    warehouse.parent.mkdir()
-    pub = duckdb.connect(str(warehouse))
-    build_state.record(pub, fingerprint, "run-1", version)
-    pub.close()
+    work = warehouse.parent / ".work" / warehouse.name
     exports = warehouse.parent / "exports"
-    (warehouse.parent / ".exports" / linked).mkdir(parents=True)
-    os.symlink(Path(".exports") / linked, exports)
-    return warehouse, exports
+    make_work_db(work, rows, pipeline_made=True)
+    con = duck.connect_work(work)
+    build_state.record(con, fingerprint, "run-1", "v-new")
+    con.close()
+    done = publish.publish_database(work, warehouse, exports, exports_version="v-new")
+    build_state.remember_published(work, warehouse, exports, done.counts)
+    return work, warehouse, exports
 
 
 def test_up_to_date_needs_the_same_fingerprint_and_the_export_set_it_recorded(tmp_path, con, project):
     current = build_state.inputs_fingerprint(con, project)
-    warehouse, exports = _published(tmp_path, con, current, "v-new", "v-new")
-    assert build_state.up_to_date(current, warehouse, exports)
-    assert not build_state.up_to_date("another", warehouse, exports)
-    assert not build_state.up_to_date(None, warehouse, exports)
+    work, warehouse, exports = _published(tmp_path, current)
+    assert build_state.up_to_date(current, warehouse, exports, work)
+    assert not build_state.up_to_date("another", warehouse, exports, work)
+    assert not build_state.up_to_date(None, warehouse, exports, work)
     # A publish killed after the warehouse rename, before the exports link swap.
     os.unlink(exports)
     (warehouse.parent / ".exports" / "v-old").mkdir()
     os.symlink(Path(".exports") / "v-old", exports)
-    assert not build_state.up_to_date(current, warehouse, exports)
+    assert not build_state.up_to_date(current, warehouse, exports, work)
+
+
+def _delete_rows(warehouse: Path, work: Path, exports: Path) -> None:
+    con = duckdb.connect(str(warehouse))  # a read-write handle where readers should use read-only
+    con.execute("DELETE FROM marts.dim_report WHERE n < 5")
+    con.close()
+
+
+def _damage_block(warehouse: Path, work: Path, exports: Path) -> None:
+    with warehouse.open("r+b") as handle:
+        handle.seek(warehouse.stat().st_size - 3000)
+        handle.write(b"\xde\xad" * 500)
+
+
+def _stale_wal(warehouse: Path, work: Path, exports: Path) -> None:
+    Path(f"{warehouse}.wal").write_bytes(b"\0" * 4096)
+
+
+def _export_replaced(warehouse: Path, work: Path, exports: Path) -> None:
+    target = exports / "dim_report.parquet"
+    duckdb.execute(f"COPY (SELECT 1 AS n, 'x' AS source_file) TO '{target}.tmp' (FORMAT parquet)")
+    os.replace(f"{target}.tmp", target)
+
+
+def _work_db_rows_differ(warehouse: Path, work: Path, exports: Path) -> None:
+    con = duckdb.connect(str(work))
+    con.execute("INSERT INTO marts.dim_report VALUES (999, 'extra')")
+    con.close()
+
+
+def _record_lost(warehouse: Path, work: Path, exports: Path) -> None:
+    Path(f"{work}.published.json").unlink()
+
+
+TAMPERING = {
+    "rows deleted through a read-write handle": _delete_rows,
+    "a damaged block": _damage_block,
+    "a stale WAL beside it": _stale_wal,
+    "an export file replaced": _export_replaced,
+    "the work DB holds other rows": _work_db_rows_differ,
+    "no record of the publish": _record_lost,
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERING.values(), ids=TAMPERING.keys())
+def test_a_published_warehouse_changed_in_place_is_not_up_to_date(tmp_path, con, project, tamper):
+    # Issue 11, case 7: the fingerprint inside the file still matched, so runs skipped and never repaired it.
+    current = build_state.inputs_fingerprint(con, project)
+    work, warehouse, exports = _published(tmp_path, current)
+    assert build_state.why_rebuild(current, warehouse, exports, work) is None
+    tamper(warehouse, work, exports)
+    assert build_state.published_state(warehouse) in (None, (current, "v-new"))  # the fingerprint alone would pass
+    assert build_state.why_rebuild(current, warehouse, exports, work) is not None
 
 
 def test_no_published_warehouse_or_no_record_is_never_up_to_date(tmp_path):

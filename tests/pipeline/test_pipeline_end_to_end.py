@@ -165,6 +165,7 @@ def test_second_run_without_changes_is_identical_and_parses_nothing(built):
     files = materialization_metadata(result, ["raw", "report_files"])
     assert (files["new"], files["changed"], files["removed"]) == (0, 0, 0)
     assert files["unchanged"] == files["files"]
+    assert files["hashed_every_file"] is False
     assert materialization_metadata(result, ["staging", "documents"])["reports_parsed"] == 0
     assert marts_snapshot(pipeline) == before
     # Nothing was loaded since the offset checks last passed: nothing to re-check.
@@ -206,6 +207,21 @@ def test_dbt_tables_carry_their_row_counts(built):
         assert materialization_metadata(result, key)["dagster/row_count"] == rows, key
 
 
+def test_scheduled_run_hashes_every_file_and_skips_when_nothing_changed(built):
+    # Issue 11, case 6: the nightly run is where an edit no stat shows is caught.
+    from fazhi_pipeline.definitions import defs
+
+    pipeline, _ = built
+    published_before = file_digest(pipeline.warehouse)
+    result = defs.resolve_job_def("fazhi_all").execute_in_process(
+        instance=pipeline.instance, raise_on_error=False, tags={"dagster/schedule_name": "fazhi_daily"})
+    assert result.success, step_failures(result)
+    files = materialization_metadata(result, ["raw", "report_files"])
+    assert files["hashed_every_file"] is True and files["read"] == files["files"]
+    assert files["unchanged"] == files["files"]
+    assert _materialized(result, "warehouse") == [] and file_digest(pipeline.warehouse) == published_before
+
+
 def test_forced_build_runs_dbt_and_publishes_the_same_marts(built, monkeypatch):
     pipeline, _ = built
     before = marts_snapshot(pipeline)
@@ -215,6 +231,45 @@ def test_forced_build_runs_dbt_and_publishes_the_same_marts(built, monkeypatch):
     assert "marts/fct_metric_values" in _materialized(result, "marts")
     assert _materialized(result, "warehouse") == ["warehouse/published"]
     assert marts_snapshot(pipeline) == before
+    # Issue 11, case 6: a forced build trusts no stat, it reads and hashes every file.
+    files = materialization_metadata(result, ["raw", "report_files"])
+    assert files["hashed_every_file"] is True and files["read"] == files["files"]
+
+
+def test_published_file_changed_in_place_is_rebuilt(built):
+    # Issue 11, case 7: rows deleted through a read-write handle, and a stale WAL
+    # left beside the file; the fingerprint inside it still matched, so runs skipped.
+    pipeline, _ = built
+    before = marts_snapshot(pipeline)
+    con = duckdb.connect(str(pipeline.warehouse))
+    con.execute("DELETE FROM marts.fct_metric_values")
+    con.close()
+    Path(f"{pipeline.warehouse}.wal").write_bytes(b"\0" * 4096)
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    assert _materialized(result, "warehouse") == ["warehouse/published"]
+    assert not Path(f"{pipeline.warehouse}.wal").exists()
+    assert marts_snapshot(pipeline) == before
+
+
+def test_truncated_work_db_is_moved_aside_and_rebuilt(built):
+    # Issue 11, case 8: every run failed with an IO error until the file was deleted by hand.
+    pipeline, _ = built
+    before = {t: pipeline.query(f'SELECT * FROM marts.{t} ORDER BY ALL') for t in FACT_TABLES}
+    events_before = pipeline.query("SELECT * FROM raw.file_events ORDER BY ALL")
+    size = pipeline.work_db.stat().st_size
+    with pipeline.work_db.open("r+b") as handle:
+        handle.truncate(size // 2)
+    result = pipeline.run()
+    assert result.success, step_failures(result)
+    aside = list(pipeline.work_db.parent.glob(f"{pipeline.work_db.name}.damaged-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size == size // 2
+    assert {t: pipeline.query(f'SELECT * FROM marts.{t} ORDER BY ALL') for t in FACT_TABLES} == before
+    # The history of files seen came back from the published warehouse; this run logged every file anew.
+    events = pipeline.query("SELECT * FROM raw.file_events ORDER BY ALL")
+    assert set(events_before) <= set(events)
+    files = materialization_metadata(result, ["raw", "report_files"])
+    assert files["new"] == files["files"]
 
 
 def test_first_build_checks_every_reports_offsets(built):

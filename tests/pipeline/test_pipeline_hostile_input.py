@@ -2,19 +2,30 @@
 
 Empty, blank and binary files, legacy encodings, BOMs, duplicates, file names
 built to break SQL and shells, a 20 MB file, a government text of another
-kind and a saved web page sit beside the sample reports. The run must succeed,
-account for every file, keep every text, and give the re-encoded copies of a
-report the same facts as the report itself. A second, incremental run changes
-and removes the files with hostile names (the paths that delete rows by name).
+kind and a saved web page sit beside the sample reports; so do the entries of
+issue 11: a named pipe, a device, a dangling link, a link loop, links out of
+the folder (to /etc/passwd, to a directory), two names that escape alike, a
+file over 1 GiB, one over the size limit, a 15 MB report on one line without
+sentence punctuation and a page of 100,000 nested <div>s. The run must
+succeed, publish the samples' facts, account for every entry with a reason,
+keep every text, and give the re-encoded copies of a report the same facts as
+the report itself. A second, incremental run changes and removes the files
+with hostile names (the paths that delete rows by name) and edits one file
+keeping its size and modification time.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import random
+import re
+import time
 from pathlib import Path
 
 import pytest
 from conftest import SEEDS, Pipeline, materialization_metadata, step_failures
+
+from fazhi_parse import ingest
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +43,9 @@ BIG = "大文件/20MB 报告.txt"
 NOTICE = "其他公文/关于做好元旦春节期间安全生产工作的通知.txt"
 PAGE = "网页存档/法治政府建设情况报告.html"
 PAGE_TWIN = "文本/法治政府建设情况报告.txt"
+SAME_SIZE = "编码/utf-8 bom.txt"  # edited in place on the second run, size and mtime kept
+LITERAL = "名字/a\\xff.txt"  # a name with a backslash, x, f, f in it ...
+ESCAPED = "名字/a\\xff.txt (undecodable name 2)"  # ... and b"a\xff.txt", which escapes to the same
 
 
 def seed_texts() -> list[str]:
@@ -131,7 +145,63 @@ def build_folder(reports: Path) -> dict[str, dict]:
         path = reports / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    return {name: expect for name, (_, expect) in files.items()}
+    expected = {name: expect for name, (_, expect) in files.items()}
+    expected.update(add_entries_that_are_not_plain_files(reports, seeds))
+    return expected
+
+
+def add_entries_that_are_not_plain_files(reports: Path, seeds: list[str]) -> dict[str, dict]:
+    """Issue 11: entries that stopped every run, leaked data or exhausted memory."""
+    special = reports / "特殊"
+    special.mkdir()
+    outside = reports.parent / "outside"
+    outside.mkdir()
+    (outside / "report.txt").write_text(seeds[0], encoding="utf-8")
+    expected: dict[str, dict] = {}
+
+    def rejected(name: str, code: str) -> None:
+        expected[name] = {"status": "rejected", "code": code}
+
+    os.mkfifo(special / "pipe.txt")
+    rejected("特殊/pipe.txt", "unreadable")
+    try:
+        os.mknod(special / "null.txt", 0o644 | 0o020000, os.makedev(1, 3))
+        rejected("特殊/null.txt", "unreadable")
+    except PermissionError:
+        pass  # no CAP_MKNOD here: the pipe stands for every special file
+    (special / "dangling.txt").symlink_to("nowhere.txt")
+    rejected("特殊/dangling.txt", "unreadable")
+    (special / "loop_a.txt").symlink_to("loop_b.txt")
+    (special / "loop_b.txt").symlink_to("loop_a.txt")
+    rejected("特殊/loop_a.txt", "unreadable")
+    rejected("特殊/loop_b.txt", "unreadable")
+    (special / "passwd.txt").symlink_to("/etc/passwd")
+    rejected("特殊/passwd.txt", "outside_folder")
+    (special / "outside.txt").symlink_to(outside / "report.txt")
+    rejected("特殊/outside.txt", "outside_folder")
+    (special / "outside_dir").symlink_to(outside)
+    rejected("特殊/outside_dir", "outside_folder")
+    with (special / "over_1_gib.txt").open("wb") as handle:  # sparse
+        handle.truncate(2**30 + 1)
+    rejected("特殊/over_1_gib.txt", "too_large")
+    (special / "over_the_limit.txt").write_bytes(seeds[0].encode("utf-8") * (21 * 2**20 // len(seeds[0].encode()) + 1))
+    rejected("特殊/over_the_limit.txt", "too_large")
+    nested = "<html><body>" + "<div>" * 100_000 + "<p>全年办理行政复议案件12件。</p>" + "</div>" * 100_000 + "</body></html>"
+    (special / "nested.html").write_text(nested, encoding="utf-8")
+    rejected("特殊/nested.html", "too_complex")
+    line = re.sub(r"[。！？!?；;\n]", "", "".join(seeds))
+    one_line = line * (15 * 10**6 // len(line.encode("utf-8")) + 1)
+    (special / "one_line.txt").write_text(one_line, encoding="utf-8")
+    expected["特殊/one_line.txt"] = {"status": "accepted", "text": one_line}
+
+    names = reports / "名字"
+    names.mkdir()
+    for raw, note in ((b"a\\xff.txt", "本件文件名含反斜杠"), (b"a\xff.txt", "本件文件名含无效字节")):
+        text = variant(seeds[3], note)
+        with open(os.path.join(os.fsencode(names), raw), "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        expected[LITERAL if b"\\" in raw else ESCAPED] = {"status": "accepted", "text": text}
+    return expected
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +209,9 @@ def hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     p = Pipeline(reports=root / "reports", warehouse=root / "wh" / "fazhi.duckdb")
     expected = build_folder(p.reports)
+    # Past the window in which a just-written file's stat is not trusted, so the
+    # first run records stat keys and the same-size edit below tests the quick check.
+    time.sleep(ingest.RACY_NS / 1e9 + 0.1)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FAZHI_REPORTS_DIR", str(p.reports))
         mp.setenv("FAZHI_WAREHOUSE", str(p.warehouse))
@@ -150,7 +223,12 @@ def hostile(tmp_path_factory):
 
 
 def on_disk(reports: Path) -> list[str]:
-    return sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file())
+    """Every entry ingest must account for: files, links and special files, not directories."""
+    from fazhi_parse import ingest
+
+    files, unlistable = ingest.list_files(reports)
+    assert unlistable == []
+    return sorted(ingest._unique_names(files, reports).values())
 
 
 def report_id_of(p: Pipeline, source_file: str) -> str:
@@ -269,6 +347,25 @@ def test_saved_web_page_has_the_same_facts_as_the_report_as_txt(hostile):
     assert [line for line in text.split("\n") if line in set(body)] == body
 
 
+def test_the_samples_facts_are_published_beside_every_hostile_entry(hostile):
+    p, _, _ = hostile
+    with_facts = {r[0] for r in p.query(
+        "SELECT DISTINCT d.source_file FROM marts.fct_metric_values v JOIN marts.dim_report d USING (report_id)")}
+    assert {s.name for s in SEEDS.glob("*.txt")} <= with_facts
+    for sample in SEEDS.glob("*.txt"):
+        assert facts(p, report_id_of(p, sample.name), "fct_metric_values")
+
+
+def test_nothing_from_outside_the_folder_is_read_or_published(hostile):
+    # Issue 11, case 2: a link to /etc/passwd was read, accepted and published.
+    p, _, _ = hostile
+    secret = Path("/etc/passwd").read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    assert p.query("SELECT count(*) FROM raw.report_files WHERE text LIKE ? OR raw_html LIKE ?",
+                   [f"%{secret}%", f"%{secret}%"]) == [(0,)]
+    rows = p.query("SELECT sha256, text, reason FROM raw.report_files WHERE reason LIKE 'outside_folder:%'")
+    assert len(rows) == 3 and all(sha is None and text is None for sha, text, _ in rows)
+
+
 def test_twenty_megabyte_report_states_its_figures_once(hostile):
     # Pasted 2,000 times, the report's figures are restatements: the marts hold
     # each distinct figure of the report it repeats once, nothing more.
@@ -285,10 +382,21 @@ def test_incremental_run_changes_and_removes_files_with_hostile_names(hostile):
     (p.reports / QUOTED).unlink()
     changed = p.reports / INJECTION
     changed.write_text(variant(changed.read_text(encoding="utf-8"), "本件再次修改"), encoding="utf-8")
+    # Issue 11, case 6: other bytes, same size, the old mtime put back.
+    same = p.reports / SAME_SIZE
+    assert p.query("SELECT stat_key IS NOT NULL FROM raw.file_checks WHERE source_file = ?", [SAME_SIZE],
+                   db=p.work_db) == [(True,)], "the quick check would have read the file anyway"
+    before = same.stat()
+    same.write_bytes(same.read_bytes().replace("行政".encode(), "法治".encode(), 1))
+    os.utime(same, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (same.stat().st_size, same.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     result = p.run()
     assert result.success, step_failures(result)
     meta = materialization_metadata(result, ["raw", "report_files"])
-    assert (meta["new"], meta["changed"], meta["removed"]) == (0, 1, 1)
+    assert (meta["new"], meta["changed"], meta["removed"]) == (0, 2, 1)
+    assert p.query("SELECT sha256 FROM raw.report_files WHERE source_file = ?", [SAME_SIZE]) == [
+        (hashlib.sha256(same.read_bytes()).hexdigest(),)
+    ]
     assert [r[0] for r in p.query("SELECT source_file FROM raw.report_files ORDER BY 1")] == on_disk(p.reports)
     assert p.query("SELECT sha256 FROM raw.report_files WHERE source_file = ?", [INJECTION]) == [
         (hashlib.sha256(changed.read_bytes()).hexdigest(),)
@@ -296,4 +404,4 @@ def test_incremental_run_changes_and_removes_files_with_hostile_names(hostile):
     names = {r[0] for r in p.query("SELECT source_file FROM marts.dim_report")}
     assert QUOTED not in names and INJECTION in names
     events = set(p.query("SELECT source_file, event FROM raw.file_events WHERE event <> 'new'"))
-    assert events == {(QUOTED, "removed"), (INJECTION, "changed")}
+    assert events == {(QUOTED, "removed"), (INJECTION, "changed"), (SAME_SIZE, "changed")}

@@ -14,7 +14,7 @@ import polars as pl
 from fazhi_parse import corpus
 from fazhi_parse.schema import PARSER_VERSION
 
-from fazhi_pipeline import duck, settings
+from fazhi_pipeline import duck, settings, termination
 from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.parse_pool import parse_pool
@@ -69,6 +69,7 @@ def _texts(con, ids: list[str]) -> list[tuple[str, str]]:
     retry_policy=RETRY,
 )
 def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
+    termination.check("before parsing")
     with duckdb.connect() as con:
         con.execute("BEGIN")
         recreated = [
@@ -126,6 +127,7 @@ def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
             pending = parse(0) if todo else None
             for start in range(0, len(todo), BATCH):
                 frames = pending.result()
+                termination.check(f"parsing, {start}/{len(todo)} reports loaded")
                 pending = parse(start + BATCH) if start + BATCH < len(todo) else None
                 con.execute("BEGIN")
                 for name, sch in corpus.FRAMES.items():

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from fazhi_pipeline import build_state, publish, settings
+from fazhi_pipeline import build_state, publish, settings, termination
 from fazhi_pipeline.assets.dbt import marts_keys
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
@@ -23,6 +23,7 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "published"])
     ),
 )
 def published(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
+    termination.check("before publishing")
     target = settings.warehouse()
     # What this warehouse is built from travels inside it: the next run with
     # the same inputs skips dbt and publish (assets/dbt.py, up_to_date).
@@ -30,8 +31,12 @@ def published(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Mater
     with duckdb.connect() as con:
         fingerprint = build_state.inputs_fingerprint(con, settings.DBT_PROJECT_DIR)
         build_state.record(con, fingerprint, context.run.run_id, version)
-    done = publish.publish_database(duckdb.db_path(), target, settings.exports_dir(), exports_version=version)
+    done = publish.publish_database(
+        duckdb.db_path(), target, settings.exports_dir(), exports_version=version,
+        before_swap=lambda: termination.check("publishing, before the rename"),
+    )
     counts = done.counts
+    build_state.remember_published(duckdb.db_path(), target, settings.exports_dir(), counts)
     exports = sorted(p.name for p in settings.exports_dir().glob("*.parquet"))
     context.log.info("published %s (%d tables, %s: %s), %d Parquet exports",
                      target, len(counts), done.method, done.why, len(exports))

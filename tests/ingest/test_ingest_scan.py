@@ -27,7 +27,7 @@ def messy_folder(tmp_path, simplified_report, traditional_report, gov_page):
         "empty.txt": (b"", "rejected", "empty", None),
         "blank.txt": ("\u3000\n  \r\n".encode("utf-8"), "rejected", "empty", None),
         "noise.bin": (bytes(range(256)) * 8, "rejected", "binary", None),
-        "scan.pdf": (b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "rejected", "binary", None),
+        "scan.pdf": (b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "rejected", "corrupt", None),  # the PDF reader says why
         "rtf.doc": (b"{\\rtf1\\ansi hello}", "rejected", "not_text", None),
         "huge.txt": (simplified_report.encode("utf-8") * 20, "rejected", "too_large", None),
         "2023/bom.txt": (simplified_report.encode("utf-8-sig"), "accepted", None, None),

@@ -46,7 +46,7 @@ _SOURCE_DIGESTS = {
     "raw.report_files": _rows_digest(
         "raw.report_files",
         "row(source_file, sha256, status, reason, duplicate_of, report_id, encoding, media_type, size_bytes, "
-        "modified_at, ingested_at)",  # not the texts: the sha256 stands for them
+        "modified_at, ingested_at, format, reader, page_count)",  # not the texts: the sha256 stands for them
         "source_file",
     ),
     "raw.divisions": _rows_digest("raw.divisions AS d", "d", "region_code"),

@@ -147,6 +147,11 @@ def summary(path: Path) -> str:
             "SELECT status, count(*) FROM raw.report_files GROUP BY status ORDER BY status"
         ).fetchall()
         lines.append("files: " + ", ".join(f"{n} {s}" for s, n in files))
+        formats = con.execute(
+            "SELECT coalesce(format, 'unread'), count(*) FILTER (WHERE status = 'accepted'), count(*) "
+            "FROM raw.report_files GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+        lines.append("formats: " + ", ".join(f"{f} {a}/{n} accepted" for f, a, n in formats))
         reports = con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0]
         lines.append(f"reports: {reports}")
         for table in FACT_TABLES:

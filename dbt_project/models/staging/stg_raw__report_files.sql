@@ -16,5 +16,11 @@ select
     text,
     length(text) as text_length,
     raw_html,
-    ingested_at
+    ingested_at,
+    format,
+    reader,
+    cast(page_count as integer) as page_count,
+    coalesce(ocr, false) as is_ocr,
+    ocr_confidence,
+    pages_json
 from {{ source('raw', 'report_files') }}

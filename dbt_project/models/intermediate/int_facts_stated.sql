@@ -66,9 +66,15 @@ select
     r.sentence_no,
     r.basis_numerator,
     r.basis_denominator,
-    cast(r.times_stated as integer) as times_stated
+    cast(r.times_stated as integer) as times_stated,
+    p.page
 from restatements as r
 left join {{ ref('stg_parser__documents') }} as d on d.report_id = r.report_id
+-- the page of a paged source (PDF, OFD, scans) the figure stands on
+left join {{ ref('stg_raw__report_pages') }} as p
+    on p.report_id = r.report_id
+    and r.char_start >= p.char_start
+    and r.char_start < p.char_start + p.char_length
 -- left join: an unknown metric code must fail the relationships test, not vanish
 left join {{ ref('dim_metric') }} as m on m.metric_code = r.metric_code
 where r.occurrence_no = 1

@@ -162,8 +162,12 @@ def _decode_into(row: dict, data: bytes, suffix: str, reject) -> dict:
     return row
 
 
+# The reviewers' corrections file at the top of the reports folder is not a report.
+CORRECTIONS_FILE = "corrections.csv"
+
+
 def list_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(files, unlistable directories) under root, skipping hidden names.
+    """(files, unlistable directories) under root, skipping hidden names and CORRECTIONS_FILE.
 
     Symbolic links to directories are not followed (no cycles, no escaping
     the folder); any other non-directory entry is returned, so broken links
@@ -180,7 +184,11 @@ def list_files(root: Path) -> tuple[list[Path], list[Path]]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(dirpath)
-        files.extend(base / name for name in filenames if not name.startswith("."))
+        files.extend(
+            base / name
+            for name in filenames
+            if not name.startswith(".") and not (dirpath == str(root) and name == CORRECTIONS_FILE)
+        )
     return files, unlistable
 
 

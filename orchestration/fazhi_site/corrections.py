@@ -23,6 +23,8 @@ import csv
 import io
 from pathlib import Path
 
+import polars as pl
+
 ACTIONS = ("reject", "relabel", "revalue", "add")
 # The header, in this order when the site writes a line for a reviewer.
 COLUMNS = (
@@ -40,8 +42,13 @@ COLUMNS = (
     "source_file",  # for people reading the file; not part of the key
 )
 REQUIRED = ("action", "sha256", "char_start", "char_length", "figure_text", "reason", "reviewer")
-# raw.corrections: the file's cells as printed, plus where each row came from.
-TABLE_COLUMNS = ("line_no", *COLUMNS, "corrections_file")
+# raw.corrections: the file's cells as printed (text), plus where and when each row came from.
+TABLE_SCHEMA = {
+    "line_no": pl.Int64,
+    **{c: pl.Utf8 for c in COLUMNS},
+    "corrections_file": pl.Utf8,
+    "loaded_at": pl.Datetime("us", "UTC"),
+}
 
 
 def read(path: Path) -> list[dict[str, str | int | None]]:
@@ -66,6 +73,13 @@ def read(path: Path) -> list[dict[str, str | int | None]]:
         row["corrections_file"] = str(path)
         rows.append(row)
     return rows
+
+
+def frame(rows: list[dict], loaded_at) -> pl.DataFrame:
+    """raw.corrections rows (TABLE_SCHEMA) from `read`'s rows."""
+    if not rows:
+        return pl.DataFrame(schema=TABLE_SCHEMA)
+    return pl.DataFrame([{**r, "loaded_at": loaded_at} for r in rows], schema=TABLE_SCHEMA, orient="row")
 
 
 def line(**cells: object) -> str:

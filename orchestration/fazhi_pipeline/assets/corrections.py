@@ -8,7 +8,6 @@ it no longer finds (marts.fct_corrections, status 'unmatched').
 from datetime import datetime, timezone
 
 import dagster as dg
-import polars as pl
 from fazhi_site import corrections as fz_corrections
 
 from fazhi_pipeline import duck, settings
@@ -16,11 +15,7 @@ from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
 
 CORRECTIONS_KEY = dg.AssetKey(["raw", "corrections"])
-CORRECTIONS = {
-    "line_no": pl.Int64,
-    **{c: pl.Utf8 for c in fz_corrections.TABLE_COLUMNS if c != "line_no"},
-    "loaded_at": pl.Datetime("us", "UTC"),
-}
+CORRECTIONS = fz_corrections.TABLE_SCHEMA
 
 
 @dg.asset(
@@ -34,8 +29,7 @@ CORRECTIONS = {
 def corrections(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     path = settings.corrections_file()
     rows = fz_corrections.read(path)
-    now = datetime.now(timezone.utc)
-    frame = pl.DataFrame([{**r, "loaded_at": now} for r in rows], schema=CORRECTIONS, orient="row") if rows else pl.DataFrame(schema=CORRECTIONS)
+    frame = fz_corrections.frame(rows, datetime.now(timezone.utc))
     with duckdb.connect() as con:
         con.execute("BEGIN")
         duck.ensure_table(con, "raw", "corrections", CORRECTIONS)

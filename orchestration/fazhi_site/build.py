@@ -78,14 +78,15 @@ class SiteSummary:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.DataFrame:
-    return con.sql(sql).pl() if params is None else pl.from_arrow(con.execute(sql, params).fetch_arrow_table())
+    return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
 
 
 def _has_table(con, schema: str, table: str) -> bool:
+    # fetchall, not fetchone: DuckDB 2 refuses new work on a connection with a result left unread
     return bool(
         con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 
@@ -177,8 +178,8 @@ def _load(con: duckdb.DuckDBPyConnection) -> dict:
     )
     build = None
     if _has_table(con, "staging", "warehouse_build"):
-        row = con.execute("select cast(built_at as varchar), run_id from staging.warehouse_build").fetchone()
-        build = {"built_at": row[0], "run_id": row[1]} if row else None
+        rows = con.execute("select cast(built_at as varchar), run_id from staging.warehouse_build").fetchall()
+        build = {"built_at": rows[0][0], "run_id": rows[0][1]} if rows else None
     return {
         "reports": reports,
         "figures": figures,

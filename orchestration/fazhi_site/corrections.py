@@ -56,7 +56,9 @@ def read(path: Path) -> list[dict[str, str | int | None]]:
 
     UTF-8 with or without a BOM (as spreadsheets save it); blank rows and rows
     whose first cell starts with '#' are skipped; unknown columns are ignored;
-    a missing column reads as empty. `line_no` is the row's line in the file.
+    a missing column reads as empty; cells are trimmed, except figure_text,
+    which must be the figure exactly as printed. `line_no` is the row's
+    (last) line in the file.
     """
     if not path.is_file():
         return []
@@ -64,7 +66,10 @@ def read(path: Path) -> list[dict[str, str | int | None]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = []
     for record in reader:
-        cells = {k.strip().lower(): (v or "").strip() for k, v in record.items() if k is not None and isinstance(v, str)}
+        cells = {
+            name: value if name == "figure_text" else value.strip()  # the figure exactly as printed
+            for name, value in ((k.strip().lower(), v or "") for k, v in record.items() if k is not None and isinstance(v, str))
+        }
         values = [cells.get(c, "") for c in COLUMNS]
         if not any(values) or cells.get("action", "").startswith("#"):
             continue

@@ -65,7 +65,7 @@ SCOPE_LABELS = {
     "court": "法院",
 }
 KIND_ZH = {"rule_of_law_report": "法治政府建设报告", "other_government_text": "其他政府文件", "court_document": "法院文件"}
-TEXT_BATCH = 200  # reports whose texts are read at a time
+TEXT_BATCH = 500  # reports whose texts and figures are read at a time
 
 
 @dataclass
@@ -155,7 +155,6 @@ def _load(con: duckdb.DuckDBPyConnection) -> dict:
     sql = _FIGURES_SQL if has_corrections else _FIGURES_SQL.replace(
         "union all select * from rejected\n", ""
     )
-    figures = _frame(con, sql)
     metrics = _frame(con, "select metric_code, domain, measure, unit, label_zh from marts.dim_metric order by metric_code")
     derived = _frame(
         con,
@@ -182,7 +181,7 @@ def _load(con: duckdb.DuckDBPyConnection) -> dict:
         build = {"built_at": rows[0][0], "run_id": rows[0][1]} if rows else None
     return {
         "reports": reports,
-        "figures": figures,
+        "figures_sql": sql,
         "metrics": metrics,
         "derived": derived,
         "unmatched": unmatched,
@@ -219,10 +218,10 @@ def _json_for_script(obj) -> str:
 
 
 def place_spans(figures: list[dict]) -> list[dict]:
-    """One figure per span (the first kind in KINDS), then drop any that overlaps one already placed.
+    """One figure per span (the first kind in KINDS), and of overlapping spans the most telling one.
 
-    Placed in order of kind, so a corrected or stated figure is never hidden by a
-    wider or narrower unclassified mention. Returned in text order.
+    A corrected or stated figure is never hidden by a wider or narrower
+    unclassified mention. Returned in text order, none overlapping.
     """
     rank = {k: i for i, k in enumerate(KINDS)}
     best: dict[tuple[int, int], dict] = {}
@@ -231,14 +230,14 @@ def place_spans(figures: list[dict]) -> list[dict]:
         if key not in best or rank[f["kind"]] < rank[best[key]["kind"]]:
             best[key] = f
     placed: list[dict] = []
-    taken: list[tuple[int, int]] = []
-    for f in sorted(best.values(), key=lambda f: (rank[f["kind"]], f["char_start"])):
-        a, b = f["char_start"], f["char_start"] + f["char_length"]
-        if any(a < e and s < b for s, e in taken):
+    for f in sorted(best.values(), key=lambda f: (f["char_start"], rank[f["kind"]])):
+        last = placed[-1] if placed else None
+        if last is not None and f["char_start"] < last["char_start"] + last["char_length"]:
+            if rank[f["kind"]] < rank[last["kind"]]:
+                placed[-1] = f  # starts after the one before `last` ends, so overlaps nothing kept
             continue
-        taken.append((a, b))
         placed.append(f)
-    return sorted(placed, key=lambda f: f["char_start"])
+    return placed
 
 
 def span_id(f: dict) -> str:
@@ -294,25 +293,6 @@ def _text_html(text: str, placed: list[dict], labels: dict[str, str], domains: d
     return "".join(out)
 
 
-def _correction_lines(f: dict, report: dict) -> dict[str, str]:
-    """Ready-made corrections-file lines for a figure (the reviewer fills reason and reviewer)."""
-    key = {
-        "sha256": report["sha256"],
-        "char_start": f["char_start"],
-        "char_length": f["char_length"],
-        "figure_text": f["figure_text"],
-        "source_file": report["source_file"],
-    }
-    metric, value = f.get("metric_code") or "", _num(f.get("value"))
-    if f["kind"] in ("stated", "corrected", "context", "change", "part", "other"):
-        return {
-            "reject": fz_corrections.line(action="reject", **key),
-            "relabel": fz_corrections.line(action="relabel", metric_code=metric, **key),
-            "revalue": fz_corrections.line(action="revalue", value=value, **key),
-        }
-    return {"add": fz_corrections.line(action="add", metric_code=metric, value=value, **key)}
-
-
 # --- pages --------------------------------------------------------------------
 
 _HEAD = """<!doctype html>
@@ -338,8 +318,8 @@ def _legend() -> str:
     return f'<div class="legend"><span class="legend-title">图例</span>{items}<span class="legend-title">领域</span>{domains}</div>'
 
 
-def report_page(report: dict, text: str, figures: list[dict], derived: list[dict], labels: dict, domains: dict) -> str:
-    placed = place_spans(figures)
+def report_page(report: dict, text: str, placed: list[dict], derived: list[dict], labels: dict, domains: dict) -> str:
+    """The report's page; `placed` is place_spans() of its figures."""
     body = _text_html(text, placed, labels, domains)
     listed = [f for f in placed if f["kind"] in ("stated", "corrected", "context", "rejected")]
     rows = []
@@ -373,9 +353,6 @@ def report_page(report: dict, text: str, figures: list[dict], derived: list[dict
                 "char_length": f["char_length"],
                 "metric_code": f.get("metric_code"),
                 "value": f.get("value"),
-                "comparator": f.get("comparator"),
-                "hover": _hover(f, labels),
-                "lines": _correction_lines(f, report),
             }
             for f in placed
         ],
@@ -549,9 +526,6 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
         metrics = data["metrics"].to_dicts()
         labels = {m["metric_code"]: m["label_zh"] for m in metrics}
         domains = {m["metric_code"]: m["domain"] for m in metrics}
-        by_report = {
-            key[0]: frame.to_dicts() for key, frame in data["figures"].partition_by("report_id", as_dict=True).items()
-        } if data["figures"].height else {}
         derived = {
             key[0]: frame.to_dicts() for key, frame in data["derived"].partition_by("report_id", as_dict=True).items()
         } if data["derived"].height else {}
@@ -567,14 +541,23 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
                     [ids],
                 ).fetchall()
             )
+            # a batch at a time: at 10,000 reports all figures at once would hold ~1 GB of dicts
+            batch_figures = _frame(
+                con, f"select * from ({data['figures_sql']}) where report_id in (select unnest(?))", [ids]
+            )
+            by_report = (
+                {k[0]: f.to_dicts() for k, f in batch_figures.partition_by("report_id", as_dict=True).items()}
+                if batch_figures.height
+                else {}
+            )
             for r in batch:
-                figs = by_report.get(r["report_id"], [])
+                placed = place_spans(by_report.get(r["report_id"], []))
                 text = texts.get(r["report_id"]) or ""
-                page = report_page(r, text, figs, derived.get(r["report_id"], []), labels, domains)
+                page = report_page(r, text, placed, derived.get(r["report_id"], []), labels, domains)
                 (stage / "reports" / f"{r['report_id']}.html").write_text(page, encoding="utf-8")
                 pages += 1
                 kinds: dict[str, int] = {}
-                for f in place_spans(figs):
+                for f in placed:
                     kinds[f["kind"]] = kinds.get(f["kind"], 0) + 1
                 n_figures += sum(kinds.values())
                 kinds["derived"] = len(derived.get(r["report_id"], []))

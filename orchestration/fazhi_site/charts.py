@@ -46,7 +46,7 @@ def rate_distributions(rows: list[dict]) -> dict:
         .facet(facet=alt.Facet("label:N", title=None, sort=list(CORE_RATES.values())), columns=2)
         .properties(title="核心比率的分布(按年度)")
     )
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)  # validated by the tests; ~7 s at 10,000 reports
     spec["config"] = {**spec.get("config", {}), **_CONFIG}
     return spec
 
@@ -91,6 +91,6 @@ def region_map(divisions: list[dict], values: list[dict], metrics: dict[str, str
         .project(**projection)
         .properties(width=640, height=480, title="各地区指标地图(按所选指标着色,取最近年度)")
     )
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)  # validated by the tests; ~7 s at 10,000 reports
     spec["config"] = {**spec.get("config", {}), **_CONFIG}
     return spec

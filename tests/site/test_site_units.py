@@ -79,10 +79,25 @@ def test_text_html_marks_exact_spans_and_escapes():
     assert "收到申请 (admin_review.received) · = 12" in html
 
 
-def test_correction_lines_offer_the_right_actions():
-    report = {"sha256": "f" * 64, "source_file": "a.txt"}
-    stated = build._correction_lines(fig(3, 2, "stated", "5件", metric_code="legal_aid.cases", value=5.0), report)
-    assert set(stated) == {"reject", "relabel", "revalue"}
-    assert stated["revalue"].startswith("revalue," + "f" * 64 + ",3,2,5件,,5,")
-    loose = build._correction_lines(fig(8, 2, "unclassified", "7人", value=7.0), report)
-    assert list(loose) == ["add"]
+def test_chart_specs_are_valid_vega_lite():
+    """charts.py skips Altair's validation at build time (seconds at 10,000 reports); it is checked here."""
+    import jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    from fazhi_site import charts
+
+    schema = load_schema()
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    rates = charts.rate_distributions(
+        [{"metric": m, "label": label, "year": 2023, "value": 12.5, "region": "兴国县"} for m, label in charts.CORE_RATES.items()]
+    )
+    regions = charts.region_map(
+        [{"longitude": 115.3, "latitude": 26.3, "name": "兴国县"}],
+        [{"longitude": 115.3, "latitude": 26.3, "region": "兴国县", "year": 2023, "metric": m, "label": label, "value": 3.0}
+         for m, label in charts.CORE_RATES.items()],
+        charts.CORE_RATES,
+    )
+    for spec in (rates, regions):
+        errors = [e.message for e in validator.iter_errors(spec)]
+        assert errors == []
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")

@@ -67,7 +67,7 @@
     if (el) el.classList.add("selected");
     current = f;
     box.hidden = false;
-    document.getElementById("corr-figure").textContent = "「" + f.figure_text + "」 " + f.hover;
+    document.getElementById("corr-figure").textContent = "「" + f.figure_text + "」 " + (el ? el.title : "");
     action.value = f.kind === "unclassified" ? "add" : "reject";
     metric.value = f.metric_code || "";
     value.value = num(f.value);

@@ -39,8 +39,7 @@ final as (
         k.fact_id as corrected_fact_id,
         c.reason,
         c.reviewer,
-        c.corrections_file,
-        c.loaded_at
+        c.corrections_file
     from corrections as c
     left join kept as k on k.correction_line_no = c.line_no
 )

@@ -1,4 +1,4 @@
-"""warehouse/site: the static review site, rebuilt from the published warehouse after each publish."""
+"""review/site: the static review site (<warehouse folder>/site/), rebuilt from the published warehouse after each publish."""
 
 import dagster as dg
 import duckdb
@@ -7,7 +7,7 @@ from fazhi_site import build
 from fazhi_pipeline import settings
 from fazhi_pipeline.assets.publish import PUBLISHED_KEY
 
-SITE_KEY = dg.AssetKey(["warehouse", "site"])
+SITE_KEY = dg.AssetKey(["review", "site"])
 
 
 @dg.asset(

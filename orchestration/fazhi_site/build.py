@@ -318,8 +318,11 @@ def _legend() -> str:
     return f'<div class="legend"><span class="legend-title">图例</span>{items}<span class="legend-title">领域</span>{domains}</div>'
 
 
-def report_page(report: dict, text: str, placed: list[dict], derived: list[dict], labels: dict, domains: dict) -> str:
-    """The report's page; `placed` is place_spans() of its figures."""
+def report_page(
+    report: dict, text: str, placed: list[dict], derived: list[dict], labels: dict, domains: dict,
+    unmatched: list[dict] | None = None,
+) -> str:
+    """The report's page; `placed` is place_spans() of its figures, `unmatched` its corrections that match nothing."""
     body = _text_html(text, placed, labels, domains)
     listed = [f for f in placed if f["kind"] in ("stated", "corrected", "context", "rejected")]
     rows = []
@@ -369,12 +372,21 @@ def report_page(report: dict, text: str, placed: list[dict], derived: list[dict]
         ("sha256", f'<code class="sha">{_esc(report["sha256"])}</code>'),
     ]
     meta_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in meta if v)
+    stale = ""
+    if unmatched:
+        items = "".join(
+            f"<li>第 {u['line_no']} 行 {_esc(u['action'])} 「{_esc(u.get('figure_text'))}」 @{u.get('char_start')}: "
+            f"{_esc(u['unmatched_reason'])} (原文此处: 「{_esc(u.get('text_at_span') or '')}」)</li>"
+            for u in unmatched
+        )
+        stale = f'<div class="warn" id="unmatched"><b>本报告有 {len(unmatched)} 条更正未匹配,未生效:</b><ul>{items}</ul></div>'
+
     title = report.get("title") or report["source_file"]
     return (
         _HEAD.format(title=_esc(title), root="../")
         + '<body class="report-page">\n<header class="top">'
         + '<nav><a href="../index.html">← 报告索引</a> · <a href="../charts.html">图表</a></nav>'
-        + f'<h1>{_esc(title)}</h1><dl class="meta">{meta_html}</dl>{_legend()}</header>\n'
+        + f'<h1>{_esc(title)}</h1><dl class="meta">{meta_html}</dl>{stale}{_legend()}</header>\n'
         + '<main class="report">\n'
         + f'<article id="text" class="text">{body}</article>\n'
         + f'<aside id="panel"><h2>本报告的数据 <small>({len(listed)})</small></h2>'
@@ -529,6 +541,10 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
         derived = {
             key[0]: frame.to_dicts() for key, frame in data["derived"].partition_by("report_id", as_dict=True).items()
         } if data["derived"].height else {}
+        unmatched_by_report: dict[str, list[dict]] = {}
+        for u in data["unmatched"].to_dicts() if data["unmatched"].height else []:
+            if u.get("report_id"):
+                unmatched_by_report.setdefault(u["report_id"], []).append(u)
         counts: dict[str, dict[str, int]] = {}
         pages = n_figures = 0
         for i in range(0, len(reports), TEXT_BATCH):
@@ -553,7 +569,9 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
             for r in batch:
                 placed = place_spans(by_report.get(r["report_id"], []))
                 text = texts.get(r["report_id"]) or ""
-                page = report_page(r, text, placed, derived.get(r["report_id"], []), labels, domains)
+                page = report_page(
+                    r, text, placed, derived.get(r["report_id"], []), labels, domains, unmatched_by_report.get(r["report_id"])
+                )
                 (stage / "reports" / f"{r['report_id']}.html").write_text(page, encoding="utf-8")
                 pages += 1
                 kinds: dict[str, int] = {}

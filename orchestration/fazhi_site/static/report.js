@@ -76,7 +76,9 @@
 
   document.getElementById("text").addEventListener("click", function (ev) {
     var el = ev.target.closest("mark.fig");
-    if (el) select(el.id);
+    if (!el) return;
+    select(el.id);
+    box.scrollIntoView({ block: "nearest" }); // within the side panel
   });
   [action, metric, value, reason].forEach(function (e) { e.addEventListener("input", render); });
   reviewer.addEventListener("input", function () {

@@ -190,7 +190,8 @@ def page(browser):
     pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     # offline: any request that leaves the disk fails the test
     requests: list[str] = []
-    pg.on("request", lambda req: requests.append(req.url) if not req.url.startswith(("file://", "data:", "blob:", "about:")) else None)
+    local = ("file://", "data:", "blob:", "about:", "http://127.0.0.1:")  # the last: served_site below
+    pg.on("request", lambda req: requests.append(req.url) if not req.url.startswith(local) else None)
     pg.fazhi_errors = errors
     pg.fazhi_requests = requests
     yield pg
@@ -201,3 +202,25 @@ def page(browser):
 def screenshots(tmp_path_factory) -> Path:
     """Where the browser tests keep a picture of each page they open."""
     return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def served_site(reviewed):
+    """The site behind a plain static file server on 127.0.0.1 (any port), as a reader might serve it."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # noqa: D102 - keep pytest's output clean
+            pass
+
+    handler = functools.partial(Quiet, directory=str(reviewed.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

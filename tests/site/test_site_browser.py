@@ -185,3 +185,16 @@ def test_charts_render_offline(reviewed, page, screenshots):
     assert page.locator("#chart-map svg").count() >= 1
     shoot(page, shot, full_page=True)
     no_errors(page)
+
+
+def test_site_works_from_a_static_server(reviewed, served_site, page, screenshots):
+    """The same pages over http: relative links and scripts, nothing but the site's own files requested."""
+    page.goto(f"{served_site}/index.html")
+    page.locator("#results a.report-link").first.click()
+    page.wait_for_load_state("load")
+    assert page.locator("mark.fig.k-stated").count() > 0
+    page.goto(f"{served_site}/charts.html")
+    for chart in ("#chart-rates", "#chart-map"):
+        page.wait_for_selector(f"{chart}[data-rendered=true]", timeout=20_000)
+    shoot(page, screenshots / "charts_over_http.png")
+    no_errors(page)

@@ -33,7 +33,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 DBT_SOURCES := $(shell find $(DBT_DIR) \( -path '$(DBT_DIR)/target' -o -path '$(DBT_DIR)/logs' -o -path '$(DBT_DIR)/dbt_packages' \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help setup manifest run test dev dbt-docs bench clean
+.PHONY: help setup manifest run test browser dev dbt-docs bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -76,8 +76,21 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 run: setup manifest  ## build the warehouse from FAZHI_REPORTS_DIR and publish it to FAZHI_WAREHOUSE
 	$(BIN)/python -m fazhi_pipeline run
 
-test: setup manifest  ## the whole test suite (parser, dbt build and tests, end-to-end pipeline)
+test: setup manifest browser  ## the whole test suite (parser, dbt build and tests, end-to-end pipeline, review site in Chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The review site's tests drive Debian's Chromium through Playwright (never
+# `playwright install`); a CJK font makes their screenshots readable. Installed
+# only when missing (as root, e.g. in CI).
+CHROMIUM := /usr/bin/chromium
+browser:  ## Debian's chromium and a Chinese font for the browser tests, installed when missing
+	@test -x $(CHROMIUM) || { echo "installing chromium (apt-get)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { echo "installing fonts-wqy-microhei (apt-get)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null || \
+		{ DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; }; }
 
 # fazhi_pipeline/dev.py: dagster dev on $(DAGSTER_HOME) (dagster.yaml copied in), code
 # location `fazhi` ($(DAGSTER_HOME)/workspace.yaml), stopped by Ctrl-C or SIGTERM.

@@ -325,8 +325,12 @@ def _decode_into(row: dict, data: bytes, suffix: str, reject) -> dict:
     return row
 
 
+# The reviewers' corrections file at the top of the reports folder is not a report.
+CORRECTIONS_FILE = "corrections.csv"
+
+
 def list_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(entries to account for, unlistable directories) under root, skipping hidden names.
+    """(entries to account for, unlistable directories) under root, skipping hidden names and CORRECTIONS_FILE.
 
     Symbolic links to directories are not followed (no cycles, no escaping
     the folder) but returned like any other non-directory entry, so they,
@@ -345,7 +349,11 @@ def list_files(root: Path) -> tuple[list[Path], list[Path]]:
         visible = sorted(d for d in dirnames if not d.startswith("."))
         dirnames[:] = [d for d in visible if not (base / d).is_symlink()]
         files.extend(base / d for d in visible if (base / d).is_symlink())
-        files.extend(base / name for name in filenames if not name.startswith("."))
+        files.extend(
+            base / name
+            for name in filenames
+            if not name.startswith(".") and not (dirpath == str(root) and name == CORRECTIONS_FILE)
+        )
     return files, unlistable
 
 

@@ -50,6 +50,12 @@ _SOURCE_DIGESTS = {
         "source_file",
     ),
     "raw.divisions": _rows_digest("raw.divisions AS d", "d", "region_code"),
+    "raw.corrections": _rows_digest(
+        "raw.corrections",
+        "row(line_no, action, sha256, char_start, char_length, figure_text, metric_code, value, comparator, channel, "
+        "reason, reviewer, source_file)",  # not loaded_at: the same file loaded again is the same input
+        "line_no",
+    ),
     "staging.documents": _rows_digest("staging.documents", "row(report_id, parser_version)", "report_id, parser_version"),
     "staging.sentences": "SELECT count(*), '' FROM staging.sentences",
     "staging.mentions": "SELECT count(*), '' FROM staging.mentions",

@@ -140,7 +140,8 @@ def run_all(verbose: bool = False) -> bool:
 
 def summary(path: Path) -> str:
     """What the published warehouse holds, for humans."""
-    lines = [f"warehouse: {path}", f"parquet exports: {settings.exports_dir()}"]
+    lines = [f"warehouse: {path}", f"parquet exports: {settings.exports_dir()}",
+             f"review site: {settings.site_dir() / 'index.html'}"]
     con = duckdb.connect(str(path), read_only=True)
     try:
         files = con.execute(
@@ -165,6 +166,19 @@ def summary(path: Path) -> str:
         ).fetchall()
         for source_file, status, reason in others:
             lines.append(f"  {status}: {source_file}: {reason}")
+        try:
+            corrections = con.execute(
+                "SELECT line_no, status, unmatched_reason FROM marts.fct_corrections ORDER BY line_no"
+            ).fetchall()
+        except duckdb.CatalogException:  # a warehouse published before corrections existed
+            corrections = []
+        if corrections:
+            applied = sum(status == "applied" for _, status, _ in corrections)
+            lines.append(f"corrections ({settings.corrections_file()}): {applied} applied, "
+                         f"{len(corrections) - applied} unmatched")
+            for line_no, status, why in corrections:
+                if status != "applied":
+                    lines.append(f"  unmatched correction on line {line_no}: {why}")
     finally:
         con.close()
     return "\n".join(lines)

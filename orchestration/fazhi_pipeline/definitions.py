@@ -6,18 +6,20 @@ refuses a module holding several Definitions objects).
 import dagster as dg
 
 from fazhi_pipeline import automation, checks
-from fazhi_pipeline.assets import dbt, ingest, parse, publish
+from fazhi_pipeline.assets import corrections, dbt, ingest, parse, publish, site
 from fazhi_pipeline.resources import WorkDuckDB
 
 defs = dg.Definitions.merge(
     # ingest: the reports folder and the division list -> raw
-    dg.Definitions(assets=[ingest.report_files, ingest.divisions]),
+    dg.Definitions(assets=[ingest.report_files, ingest.divisions, corrections.corrections]),
     # parse: accepted reports -> staging.documents/sentences/mentions/facts
     dg.Definitions(assets=[parse.parse_reports]),
     # dbt: staging -> marts; dbt tests become asset checks
     dg.Definitions(assets=[dbt.fazhi_dbt_assets]),
     # publish: the tested work DB -> FAZHI_WAREHOUSE + exports/
     dg.Definitions(assets=[publish.published]),
+    # review site: static pages under <warehouse folder>/site from the published warehouse
+    dg.Definitions(assets=[site.review_site]),
     # checks on what ingest and parse wrote
     dg.Definitions(asset_checks=checks.CHECKS),
     # automation: the whole graph daily, and on changes in the reports folder

@@ -45,6 +45,19 @@ def exports_dir() -> Path:
     return warehouse().parent / "exports"
 
 
+def corrections_file() -> Path:
+    """Reviewers' corrections (FAZHI_CORRECTIONS, default <reports folder>/corrections.csv).
+
+    The ingest of reports skips a file of this name at the top of the reports folder.
+    """
+    return _env_path("FAZHI_CORRECTIONS", reports_dir() / "corrections.csv")
+
+
+def site_dir() -> Path:
+    """The static review site, next to the published warehouse."""
+    return warehouse().parent / "site"
+
+
 def max_file_bytes() -> int:
     """Files above this size are rejected as too_large (FAZHI_MAX_FILE_BYTES)."""
     from fazhi_parse.ingest import DEFAULT_MAX_BYTES

@@ -28,6 +28,7 @@ import duckdb
 import polars as pl
 
 from fazhi_parse import schema as S
+from fazhi_site import corrections as fz_corrections
 
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
@@ -332,7 +333,9 @@ def fixture_frames() -> dict[str, pl.DataFrame]:
                                other["reason"], other["duplicate_of"], other["text"],
                                other["encoding"]))
     frames = {"raw.report_files": pl.DataFrame(files, schema=S.REPORT_FILES, orient="row"),
-              "raw.divisions": division_frame()}
+              "raw.divisions": division_frame(),
+              # the reviewers' corrections file: none here (tests/dbt/test_dbt_corrections.py adds rows)
+              "raw.corrections": fz_corrections.frame([], NOW)}
     for name, chunks in parts.items():
         frames[f"staging.{name}"] = pl.concat(chunks)
     return frames

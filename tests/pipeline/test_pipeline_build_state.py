@@ -15,6 +15,9 @@ SOURCES = {
     "report_id VARCHAR, encoding VARCHAR, media_type VARCHAR, size_bytes BIGINT, modified_at TIMESTAMPTZ, "
     "ingested_at TIMESTAMPTZ, text VARCHAR",
     "raw.divisions": "region_code VARCHAR, region_name VARCHAR, level VARCHAR",
+    "raw.corrections": "line_no BIGINT, action VARCHAR, sha256 VARCHAR, char_start VARCHAR, char_length VARCHAR, "
+    "figure_text VARCHAR, metric_code VARCHAR, value VARCHAR, comparator VARCHAR, channel VARCHAR, reason VARCHAR, "
+    "reviewer VARCHAR, source_file VARCHAR, loaded_at TIMESTAMPTZ",
     "staging.documents": "report_id VARCHAR, parser_version VARCHAR",
     "staging.sentences": "report_id VARCHAR",
     "staging.mentions": "report_id VARCHAR",
@@ -54,6 +57,7 @@ CHANGES = {
     "a file added": "INSERT INTO raw.report_files (source_file, sha256, status) VALUES ('b.txt', 'bb', 'rejected')",
     "a file removed": "DELETE FROM raw.report_files",
     "a division renamed": "UPDATE raw.divisions SET region_name = '于都'",
+    "a correction added": "INSERT INTO raw.corrections (line_no, action) VALUES (2, 'reject')",
     "a report parsed by another version": "UPDATE staging.documents SET parser_version = 'v2'",
     "a report re-parsed": "INSERT INTO staging.parse_log VALUES ('aa', '2026-02-01')",
     "a row written outside the parser": "INSERT INTO staging.facts VALUES ('aa')",

@@ -14,7 +14,7 @@ from fazhi_pipeline.definitions import defs
 
 FACT_TABLES = ["fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates"]
 SOURCE_KEYS = [
-    ["raw", "report_files"], ["raw", "divisions"],
+    ["raw", "report_files"], ["raw", "divisions"], ["raw", "corrections"],
     ["staging", "documents"], ["staging", "sentences"], ["staging", "mentions"], ["staging", "facts"],
 ]
 

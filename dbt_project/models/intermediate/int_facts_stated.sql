@@ -6,6 +6,11 @@
 -- anything from a report that was not accepted. Belt and braces on
 -- restatements: the same metric, channel, value and comparator stated twice
 -- in a report is one figure, with its first occurrence as evidence.
+--
+-- Reviewers' corrections (int_corrections, status applied) come before that:
+-- a rejected figure is left out, and a relabelled, revalued or added one
+-- replaces whatever the parser made of its span by a row with source
+-- 'corrected' that keeps the parser's metric, value and comparator for audit.
 with accepted_reports as (
     select distinct report_id
     from {{ ref('stg_raw__report_files') }}
@@ -18,8 +23,39 @@ court_documents as (
     where kind = 'court_document'
 ),
 
-levels as (
-    select f.*
+applied_corrections as (
+    select * from {{ ref('int_corrections') }} where status = 'applied'
+),
+
+parsed_levels as (
+    select
+        f.fact_id,
+        f.report_id,
+        f.mention_no,
+        f.sentence_no,
+        f.metric_code,
+        f.value,
+        f.comparator,
+        f.channel,
+        f.printed_unit,
+        f.section_kind,
+        f.rule,
+        f.evidence,
+        f.clause,
+        f.char_start,
+        f.char_length,
+        f.figure_text,
+        f.basis_numerator,
+        f.basis_denominator,
+        'stated' as source,
+        cast(null as varchar) as original_fact_id,
+        cast(null as varchar) as original_metric_code,
+        cast(null as double) as original_value,
+        cast(null as varchar) as original_comparator,
+        cast(null as varchar) as correction_action,
+        cast(null as varchar) as correction_reason,
+        cast(null as varchar) as corrected_by,
+        cast(null as integer) as correction_line_no
     from {{ ref('stg_parser__facts') }} as f
     where f.measure_kind = 'level'
       and f.parent_fact_id is null
@@ -29,6 +65,56 @@ levels as (
       and f.scope = 'region'
       and f.report_id in (select report_id from accepted_reports)
       and f.report_id not in (select report_id from court_documents)
+      -- a corrected span is the reviewer's, whatever the parser made of it
+      and f.fact_id not in (
+          select original_fact_id from applied_corrections where original_fact_id is not null
+      )
+),
+
+corrected_levels as (
+    select
+        'corrected:' || c.report_id || ':' || c.char_start || '+' || c.char_length as fact_id,
+        c.report_id,
+        c.mention_no,
+        c.sentence_no,
+        c.corrected_metric_code as metric_code,
+        c.corrected_value as value,
+        c.corrected_comparator as comparator,
+        case
+            when c.corrected_metric_code like 'mediation.%' then coalesce(
+                c.given_channel,
+                case when c.original_metric_code like 'mediation.%' then c.original_channel end,
+                'general'
+            )
+        end as channel,
+        c.printed_unit,
+        c.section_kind,
+        'correction:' || c.action as rule,
+        c.evidence,
+        c.clause,
+        c.char_start,
+        c.char_length,
+        c.figure_text,
+        -- the text's own numerator and denominator still describe the figure only if its metric did not change
+        case when c.corrected_metric_code = c.original_metric_code then c.basis_numerator end as basis_numerator,
+        case when c.corrected_metric_code = c.original_metric_code then c.basis_denominator end as basis_denominator,
+        'corrected' as source,
+        c.original_fact_id,
+        c.original_metric_code,
+        c.original_value,
+        c.original_comparator,
+        c.action as correction_action,
+        c.reason as correction_reason,
+        c.reviewer as corrected_by,
+        c.line_no as correction_line_no
+    from applied_corrections as c
+    where c.action <> 'reject'
+),
+
+levels as (
+    select * from parsed_levels
+    union all
+    select * from corrected_levels
 ),
 
 restatements as (
@@ -67,6 +153,15 @@ select
     r.basis_numerator,
     r.basis_denominator,
     cast(r.times_stated as integer) as times_stated,
+    r.source,
+    r.original_fact_id,
+    r.original_metric_code,
+    r.original_value,
+    r.original_comparator,
+    r.correction_action,
+    r.correction_reason,
+    r.corrected_by,
+    r.correction_line_no,
     p.page
 from restatements as r
 left join {{ ref('stg_parser__documents') }} as d on d.report_id = r.report_id

@@ -1,6 +1,7 @@
 -- Case counts by report, domain and stage (admin_review, admin_litigation,
 -- legal_aid: the metrics dim_metric routes to fct_cases). A report stating two
 -- different figures for the same stage keeps both, told apart by figure_rank.
+-- source: stated, or corrected (a reviewer's figure, see fct_metric_values).
 select
     report_id,
     region_code,
@@ -13,6 +14,7 @@ select
     metric_code,
     value as case_count,
     comparator,
+    source,
     unit,
     printed_unit,
     fact_id,

@@ -4,7 +4,8 @@
 -- scope (a sub-unit beside the region's total, cases against the government as
 -- respondent, one kind of what the metric counts), or any figure of a
 -- court-issued text. They never appear as stated rows of fct_metric_values;
--- here they keep their period, scope and provenance.
+-- here they keep their period, scope and provenance. Figures named in an
+-- applied correction (reviewers' corrections file) are left out.
 with accepted_reports as (
     select distinct report_id
     from {{ ref('stg_raw__report_files') }}
@@ -40,6 +41,12 @@ context as (
       and section_kind <> 'plans'
       and not is_duplicate
       and report_id in (select report_id from accepted_reports)
+      -- a figure a reviewer rejected or corrected is no longer the parser's to place
+      and fact_id not in (
+          select original_fact_id
+          from {{ ref('int_corrections') }}
+          where status = 'applied' and original_fact_id is not null
+      )
 ),
 
 final as (

@@ -10,7 +10,7 @@ with mediation_metrics as (
 stated as (
     select
         report_id, region_code, report_year, channel, metric_code, value, unit, printed_unit,
-        comparator, 'stated' as source, fact_id, evidence, figure_text, char_start, char_length,
+        comparator, source, fact_id, evidence, figure_text, char_start, char_length,
         cast(null as double) as numerator, cast(null as double) as denominator,
         cast(null as varchar) as basis
     from {{ ref('int_facts_stated') }}

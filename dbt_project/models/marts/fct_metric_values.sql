@@ -1,13 +1,16 @@
 -- One row per distinct figure for a catalog metric: stated figures (already
 -- free of changes, breakdown parts, restatements and plans targets, see
--- int_facts_stated) and rates derived from two stated counts.
+-- int_facts_stated) and rates derived from two stated counts. Figures a
+-- reviewer corrected have source 'corrected' (the parser's stated row is gone)
+-- and keep the parser's reading in original_*; rejected figures are gone too
+-- (marts.fct_corrections keeps every correction and what it matched).
 select
     fact_id,
     report_id,
     metric_code,
     value,
     comparator,
-    'stated' as source,
+    source,
     channel,
     unit,
     printed_unit,
@@ -25,7 +28,13 @@ select
     basis_denominator as denominator,
     cast(null as varchar) as numerator_metric,
     cast(null as varchar) as denominator_metric,
-    cast(null as varchar) as basis
+    cast(null as varchar) as basis,
+    original_metric_code,
+    original_value,
+    original_comparator,
+    correction_action,
+    correction_reason,
+    corrected_by
 from {{ ref('int_facts_stated') }}
 
 union all
@@ -54,6 +63,12 @@ select
     denominator,
     numerator_metric,
     denominator_metric,
-    basis
+    basis,
+    cast(null as varchar) as original_metric_code,
+    cast(null as double) as original_value,
+    cast(null as varchar) as original_comparator,
+    cast(null as varchar) as correction_action,
+    cast(null as varchar) as correction_reason,
+    cast(null as varchar) as corrected_by
 from {{ ref('int_rates_derived') }}
-order by report_id, case source when 'stated' then 0 else 1 end, char_start, metric_code, channel
+order by report_id, case source when 'derived' then 1 else 0 end, char_start, metric_code, channel

@@ -34,7 +34,7 @@ changes as (
 unioned as (
     select
         s.report_id, s.region_code, s.report_year, s.metric_code, s.channel,
-        'stated' as source, s.figure_rank, s.value as rate_value, s.comparator,
+        s.source, s.figure_rank, s.value as rate_value, s.comparator,
         cast(null as varchar) as change_unit,
         s.basis_numerator as numerator, s.basis_denominator as denominator,
         cast(null as varchar) as basis,

@@ -34,7 +34,8 @@ select
     original_comparator,
     correction_action,
     correction_reason,
-    corrected_by
+    corrected_by,
+    page
 from {{ ref('int_facts_stated') }}
 
 union all
@@ -69,6 +70,7 @@ select
     cast(null as varchar) as original_comparator,
     cast(null as varchar) as correction_action,
     cast(null as varchar) as correction_reason,
-    cast(null as varchar) as corrected_by
+    cast(null as varchar) as corrected_by,
+    cast(null as integer) as page
 from {{ ref('int_rates_derived') }}
 order by report_id, case source when 'derived' then 1 else 0 end, char_start, metric_code, channel

@@ -20,7 +20,7 @@ CORRECTIONS = fz_corrections.TABLE_SCHEMA
 
 @dg.asset(
     key=CORRECTIONS_KEY,
-    group_name="ingest",
+    group_name="raw",
     pool=DUCKDB_POOL,
     retry_policy=RETRY,
     kinds={"python", "duckdb", "csv"},

@@ -13,7 +13,7 @@ SITE_KEY = dg.AssetKey(["review", "site"])
 @dg.asset(
     key=SITE_KEY,
     deps=[PUBLISHED_KEY],
-    group_name="publish",
+    group_name="published",
     kinds={"html"},
     description=(
         "Static review site next to the published warehouse (<warehouse folder>/site/): one page per report "

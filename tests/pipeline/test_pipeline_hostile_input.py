@@ -85,8 +85,9 @@ def build_folder(reports: Path) -> dict[str, dict]:
     add("empty.txt", b"", status="rejected", code="empty")
     add("blank.txt", " \t\r\n\u3000\u3000\r\n\n".encode("utf-8"), status="rejected", code="empty")
     add("random.bin", noise, status="rejected", code="binary")
+    # a PDF with a broken structure: its reader says so
     add("扫描件.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n" + noise[:2000],
-        status="rejected", code="binary")
+        status="rejected", code="corrupt")
 
     # Encodings: each a variant of a UTF-8 report in the folder.
     gb = variant(seeds[1], "本件以国标扩展编码另存")

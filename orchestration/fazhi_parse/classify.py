@@ -82,6 +82,8 @@ class Rules:
     channels: list[tuple[str, re.Pattern]]
     rate_of: dict[str, str]  # count metric -> its rate metric, for 占…的X% right after the count
     list_totals: list[tuple[frozenset[str], str]]  # (member metrics, total metric) for 共N件 after a run
+    topics_last: re.Pattern  # `topics` after a greedy .*: where the last topic word can start
+    longest_topic_word: int
 
 
 def _alternation(words) -> str:
@@ -110,10 +112,14 @@ def _first_char_guard(patterns: list[str]) -> str:
 @cache
 def rules() -> Rules:
     topic_rows = _read("topics.csv")
-    topics = re.compile(
+    guarded = (
         _first_char_guard([r["pattern"] for r in topic_rows])
         + "(?:" + "|".join(f"(?P<{r['topic']}>{r['pattern']})" for r in topic_rows) + ")"
     )
+    topics = re.compile(guarded)
+    # Greedy: matches up to the last place a topic word can start (one C-level backward walk).
+    topics_last = re.compile(r"(?s:.*)" + guarded)
+    longest_topic_word = max(len(w) for r in topic_rows for w in r["pattern"].split("|"))
     any_topic = re.compile("|".join(r["pattern"] for r in topic_rows if r["topic"] not in ("neutral", "off_topic")))
     count_cues: dict[str, dict[str, list[_Cue]]] = {}
     rate_cues: dict[str, dict[str, str]] = {}
@@ -132,7 +138,8 @@ def rules() -> Rules:
     rate_of = {r["from_metrics"]: r["metric_code"] for r in derived if r["kind"] == "rate_of"}
     list_totals = [(frozenset(r["from_metrics"].split("|")), r["metric_code"]) for r in derived if r["kind"] == "list_total"]
     return Rules(topics=topics, any_topic=any_topic, count=count, rate=rate, channels=channels,
-                 rate_of=rate_of, list_totals=list_totals)
+                 rate_of=rate_of, list_totals=list_totals, topics_last=topics_last,
+                 longest_topic_word=longest_topic_word)
 
 
 @dataclass(slots=True)
@@ -345,6 +352,10 @@ class ChainState:
     topic: str | None = None
     last_fact: Classified | None = None
     last_level: Classified | None = None
+    # The last topic word read (a topic, None for other work, False for none) and
+    # where reading stopped: the caller scans only the rest for the next sentence.
+    word_topic: str | None | bool = False
+    word_end: int = -1
 
 
 _OPENS_WITH_PARTS = re.compile(r"\s*其中")
@@ -429,6 +440,7 @@ def classify_figures(
         last_fact, last_level = carry.last_fact, carry.last_level
         parts_from = start
     respectively: list[tuple[str, str] | None] = []  # metrics a 分别 list still has to hand out, in order
+    word_topic: str | None | bool = False
     for i, fig in enumerate(figures):
         c = Classified(figure=fig)
         out.append(c)
@@ -442,11 +454,11 @@ def classify_figures(
         if clause_rel:
             ev = _last_topic_event(rs, lead[:clause_rel])
             if ev is not False:
-                topic = ev
+                topic = word_topic = ev
         own, several_topics = _topic_events(rs, clause)
         inherited = own is False
         if not inherited:
-            topic = own
+            topic = word_topic = own
         parts_at = lead.rfind(_PARTS_WORD)  # the word cannot overlap itself: the last match
         if parts_at >= 0:
             parts_from = pos + parts_at
@@ -583,6 +595,7 @@ def classify_figures(
         if last_level is not None and last_level.scope == RESPONDENT:
             topic = None  # what follows speaks of the cases against the government (目前审结10件)
         carry.topic, carry.last_fact, carry.last_level = topic, last_fact, last_level
+        carry.word_topic, carry.word_end = word_topic, pos
     return out
 
 
@@ -610,5 +623,14 @@ def _attach_basis(items: list[Classified]) -> None:
 def topic_between(text: str, start: int, end: int, topic: str | None) -> str | None:
     """The topic text[start:end] leaves, given the one before it (sentences
     without figures can switch it: 行政复议…。人民调解工作扎实推进。调解成功…)."""
-    ev = _last_topic_event(rules(), text[start:end])
+    rs = rules()
+    m = rs.topics_last.match(text, start, end)
+    if m is None:
+        return topic
+    # Read forward over a short tail ending there, so words are matched as a
+    # left-to-right scan matches them (诉前调解 is other work, not 调解).
+    tail = max(start, m.start(m.lastgroup) - rs.longest_topic_word)
+    ev = _last_topic_event(rs, text[tail:end])
+    if ev is False and tail > start:  # only neutral words at the end
+        ev = _last_topic_event(rs, text[start:tail])
     return topic if ev is False else ev

@@ -173,8 +173,19 @@ def body_rows(
         classified = classify_figures(
             compact, start, end, figures, report_year, chain, annual_report, court_voice, region_code
         )
+        if classified is not None:
+            # classify read the topic words up to its last figure; the rest is scanned next time
+            if chain.word_topic is not False:
+                topic = chain.word_topic
+            scanned = chain.word_end
         if classified is None:  # mentions only
             for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
+                if index is None:  # most texts: spans are already spans of the original
+                    mentions.append((
+                        report_id, len(mentions), k, f_start + 1, f_end - f_start, text[f_start:f_end],
+                        text[num_start:num_end], value, unit, unit_kind, comparator, False, None, None,
+                    ))
+                    continue
                 a, b = at(f_start), upto(f_end)
                 mentions.append((
                     report_id, len(mentions), k, a + 1, b - a, text[a:b],
@@ -230,12 +241,15 @@ def body_rows(
 def _section_topics(paths: list[str], titles: list[str]):
     """sentence number -> the topic its section headings name (outer to inner, the inner one winning), or None."""
     title_of: dict[str, str] = {}
-    for path, title in zip(paths, titles):
-        title_of.setdefault(path, title)
     cache: dict[str, str | None] = {}
 
     def topic(k: int) -> str | None:
         path = paths[k]
+        if not path:
+            return None
+        if not title_of:  # built on first use: many texts have no numbered sections with figures
+            for p, title in zip(paths, titles):
+                title_of.setdefault(p, title)
         if path not in cache:
             parts = path.split("/")
             heads = "\n".join(title_of.get("/".join(parts[: i + 1]), "") for i in range(len(parts)))

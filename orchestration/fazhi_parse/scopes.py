@@ -49,6 +49,11 @@ def _rules() -> tuple[_ScopeRule, ...]:
         )
 
 
+@cache
+def _rules_for(metric: str) -> tuple[_ScopeRule, ...]:
+    return tuple(rule for rule in _rules() if rule.applies(metric))
+
+
 def scope_of(
     text: str, sentence_start: int, clause_start: int, fig_start: int, metric: str, court_voice: bool = False,
     region_code: str | None = None,
@@ -63,8 +68,8 @@ def scope_of(
     # megabytes without punctuation costs a constant per figure, not its length.
     subject_start = max(subject_start, sentence_start, fig_start - _SUBJECT_REACH)
     clause_start = max(clause_start, fig_start - _SUBJECT_REACH)
-    for rule in _rules():
-        if not rule.applies(metric) or (rule.scope == COURT and not court_voice):
+    for rule in _rules_for(metric):
+        if rule.scope == COURT and not court_voice:
             continue
         start = subject_start if rule.window == "sentence" else clause_start
         if rule.pattern.search(text, start, fig_start):

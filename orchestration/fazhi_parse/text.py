@@ -201,7 +201,7 @@ def soft_breaks(text: str) -> list[int]:
     if text.count("\n") < 8:
         return []
     lines = text.split("\n")
-    lengths = [len(line) for line in lines if len(line.strip()) >= 10]
+    lengths = [n for n in map(len, lines) if n >= 10]
     if len(lengths) < 8:
         return []
     width, _ = Counter(lengths).most_common(1)[0]

@@ -19,6 +19,8 @@ YEAR, PARTIAL, MULTI, OTHER_YEAR = "year", "partial_year", "multi_year", "other_
 # The year so far (今年以来) and up to now (截至目前): the whole year in an annual
 # report written at its end, part of it in a text written during the year.
 YEAR_TO_DATE, SNAPSHOT = "year_to_date", "snapshot"
+# A character every period marker of rules/periods.csv holds (tested against the file).
+_MARKER_CHARS = re.compile("[年月季期间来今截目迄动治坚已]")
 PARAGRAPH_REACH = 2000  # characters back from a sentence in which its paragraph's or full sentence's start is looked for
 _THIS_YEAR = re.compile(r"今年|本年|当年")
 _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
@@ -73,6 +75,8 @@ def _resolve(kind: str, m: re.Match, report_year: int | None, before: str) -> Pe
 def period_events(text: str, start: int, end: int, report_year: int | None) -> list[tuple[int, Period]]:
     """(end position, period) of every period marker in text[start:end], in order."""
     rx, kinds = _rules()
+    if not _MARKER_CHARS.search(text, start, end):
+        return []  # every marker has one of these characters; most sentences have none
     out = []
     # A date inside a closed aside qualifies the figure before it (审结422件(包括2018年结转案件)), not what follows.
     asides = [m.span() for m in _ASIDE.finditer(text, start, end)] if _has_bracket(text, start, end) else ()

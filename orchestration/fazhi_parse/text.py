@@ -200,6 +200,10 @@ def soft_breaks(text: str) -> list[int]:
     """Positions of line breaks that only wrap a line (hard-wrapped text), in order."""
     if text.count("\n") < 8:
         return []
+    # A sample of the first lines settles most texts (prose lines vary in length) without splitting all.
+    sample = [n for n in map(len, text.split("\n", 40)[:40]) if n >= 10]
+    if len(sample) >= 8 and Counter(sample).most_common(1)[0][1] < 3:
+        return []
     lines = text.split("\n")
     lengths = [n for n in map(len, lines) if n >= 10]
     if len(lengths) < 8:

@@ -368,3 +368,25 @@ def test_a_long_sentence_without_punctuation_costs_linear_time():
 
     small, large = seconds(2000), seconds(16000)
     assert large < 8 * small * 1.6, (small, large)  # 8x the text, well under 64x the time
+
+
+def test_every_period_marker_holds_a_prefilter_character():
+    # periods.period_events skips a sentence without any of these characters:
+    # a marker added to rules/periods.csv without one would never be seen.
+    import csv
+    import re
+    from importlib import resources
+
+    from fazhi_parse.periods import _MARKER_CHARS
+
+    samples = ["今年以来", "上半年", "前三季度", "1-6月", "1月至6月", "截至9月底", "专项行动期间", "开展“以案治本”专项行动",
+               "近三年", "五年来", "历年", "十四五以来", "成立以来", "2018年至2021年", "自2018年以来", "截至目前", "目前",
+               "至今", "现已", "迄今", "截至2022年底", "年底", "全年", "2023年", "开展百日攻坚", "开展专项整治"]
+    with resources.files("fazhi_parse.rules").joinpath("periods.csv").open(encoding="utf-8") as fh:
+        patterns = [re.compile(r["pattern"]) for r in csv.DictReader(fh)]
+    for sample in samples:
+        for rx in patterns:
+            m = rx.search(sample)
+            if m:
+                assert _MARKER_CHARS.search(m.group(0)), (sample, m.group(0))
+    assert all(any(rx.search(s) for rx in patterns) for s in samples)

@@ -362,12 +362,15 @@ def test_a_long_sentence_without_punctuation_costs_linear_time():
 
     def seconds(n: int) -> float:
         text = "行政复议" + unit * n
-        began = time.perf_counter()
-        body_rows_for(text, region_code=None)
-        return time.perf_counter() - began
+        best = float("inf")
+        for _ in range(3):  # the best of three: other work on the machine only adds time
+            began = time.process_time()
+            body_rows_for(text, region_code=None)
+            best = min(best, time.process_time() - began)
+        return best
 
     small, large = seconds(2000), seconds(16000)
-    assert large < 8 * small * 1.6, (small, large)  # 8x the text, well under 64x the time
+    assert large < 8 * small * 3, (small, large)  # 8x the text: linear is ~8x the time, quadratic 64x
 
 
 def test_every_period_marker_holds_a_prefilter_character():

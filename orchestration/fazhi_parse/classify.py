@@ -18,7 +18,7 @@ from importlib import resources
 
 from fazhi_parse.numbers import Figure
 from fazhi_parse.scopes import REGION, RESPONDENT, SUBTYPE, scope_of
-from fazhi_parse.periods import FULL_YEAR, Period, opening_period, period_at, period_events, settle
+from fazhi_parse.periods import PARAGRAPH_REACH, FULL_YEAR, Period, opening_period, period_at, period_events, settle
 
 _HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
 # Greedy: its match ends right after the last hard delimiter (one C-level scan, no match objects per delimiter).
@@ -355,8 +355,11 @@ _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def _full_sentence_start(text: str, start: int) -> int:
-    """Where the sentence ending in 。!? (not ；) that holds `start` begins."""
-    return max(text.rfind(ch, 0, start) for ch in "。！？!?\n") + 1
+    """Where the sentence ending in 。!? (not ；) that holds `start` begins,
+    looked for within a bounded reach (a line of megabytes costs a constant)."""
+    reach = max(0, start - PARAGRAPH_REACH)
+    found = max(text.rfind(ch, reach, start) for ch in "。！？!?\n") + 1
+    return found if found or not reach else start
 
 
 def _drop_asides(clause: str) -> str:

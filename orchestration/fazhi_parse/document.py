@@ -144,6 +144,8 @@ def body_rows(
     mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
     last = -1  # the sentence classified last
     last_paragraph = -1
+    paragraph = -1  # position of the line break before the current sentence (-1: the first line)
+    line_scanned = 0
     topic: str | None = None  # the paragraph's subject so far
     scanned = 0  # where the scan for it stopped
     section_topic = _section_topics(cols.section_path, cols.section_title)
@@ -151,7 +153,11 @@ def body_rows(
         if is_chrome[k]:
             continue  # web chrome is kept as sentences but not parsed
         start, end = starts[k], ends[k]
-        paragraph = compact.rfind("\n", 0, start)
+        # The line the sentence is on, found by a scan forward from the last one (never back to the start).
+        newline = compact.rfind("\n", line_scanned, start)
+        if newline >= 0:
+            paragraph = newline
+        line_scanned = start
         if paragraph != last_paragraph:
             # A paragraph starts with its section's topic ((一)行政复议案件 … 3.审结情况。本期受理1243件).
             topic, scanned = section_topic(k), paragraph + 1

@@ -19,6 +19,7 @@ YEAR, PARTIAL, MULTI, OTHER_YEAR = "year", "partial_year", "multi_year", "other_
 # The year so far (今年以来) and up to now (截至目前): the whole year in an annual
 # report written at its end, part of it in a text written during the year.
 YEAR_TO_DATE, SNAPSHOT = "year_to_date", "snapshot"
+PARAGRAPH_REACH = 2000  # characters back from a sentence in which its paragraph's or full sentence's start is looked for
 _THIS_YEAR = re.compile(r"今年|本年|当年")
 _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 
@@ -86,7 +87,10 @@ def period_events(text: str, start: int, end: int, report_year: int | None) -> l
 def opening_period(text: str, sentence_start: int, report_year: int | None) -> Period | None:
     """The period a paragraph's opening clause sets for the paragraph, when the
     sentence at `sentence_start` is not its first; None when there is none."""
-    para = text.rfind("\n", 0, sentence_start) + 1
+    reach = max(0, sentence_start - PARAGRAPH_REACH)
+    para = text.rfind("\n", reach, sentence_start) + 1
+    if para == 0 and reach > 0:
+        return None  # the paragraph opened too far back to govern this sentence (and a scan back would cost its length)
     while para < sentence_start and text[para] in " \t\u3000":
         para += 1
     if para >= sentence_start:

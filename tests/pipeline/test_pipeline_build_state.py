@@ -8,12 +8,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from fazhi_parse.schema import REPORT_FILES
 from fazhi_pipeline import build_state, settings
+from fazhi_pipeline.duck import sql_type
 
 SOURCES = {
-    "raw.report_files": "source_file VARCHAR, sha256 VARCHAR, status VARCHAR, reason VARCHAR, duplicate_of VARCHAR, "
-    "report_id VARCHAR, encoding VARCHAR, media_type VARCHAR, size_bytes BIGINT, modified_at TIMESTAMPTZ, "
-    "ingested_at TIMESTAMPTZ, text VARCHAR",
+    # as ingest creates it: every column of the schema the parser package declares
+    "raw.report_files": ", ".join(f'"{name}" {sql_type(dtype)}' for name, dtype in REPORT_FILES.items()),
     "raw.divisions": "region_code VARCHAR, region_name VARCHAR, level VARCHAR",
     "raw.corrections": "line_no BIGINT, action VARCHAR, sha256 VARCHAR, char_start VARCHAR, char_length VARCHAR, "
     "figure_text VARCHAR, metric_code VARCHAR, value VARCHAR, comparator VARCHAR, channel VARCHAR, reason VARCHAR, "
@@ -32,8 +33,9 @@ def con():
     c.execute("CREATE SCHEMA raw; CREATE SCHEMA staging")
     for table, cols in SOURCES.items():
         c.execute(f"CREATE TABLE {table} ({cols})")
-    c.execute("INSERT INTO raw.report_files VALUES ('a.txt', 'aa', 'accepted', NULL, NULL, 'aa', 'utf-8', "
-              "'text/plain', 10, '2026-01-01', '2026-01-02', '受理57件')")
+    c.execute("INSERT INTO raw.report_files (source_file, sha256, status, reason, duplicate_of, report_id, encoding, "
+              "media_type, size_bytes, modified_at, ingested_at, text) VALUES ('a.txt', 'aa', 'accepted', NULL, NULL, "
+              "'aa', 'utf-8', 'text/plain', 10, '2026-01-01', '2026-01-02', '受理57件')")
     c.execute("INSERT INTO raw.divisions VALUES ('360731', '于都县', 'county')")
     c.execute("INSERT INTO staging.documents VALUES ('aa', 'v1')")
     c.execute("INSERT INTO staging.sentences VALUES ('aa'), ('aa')")

@@ -18,7 +18,7 @@ import duckdb
 
 from fazhi_pipeline import duck, settings, termination
 
-FACT_TABLES = ("fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates")
+FACT_TABLES = ("fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates", "fct_metric_changes")
 
 
 def dagster_home() -> Path:
@@ -155,7 +155,10 @@ def summary(path: Path) -> str:
         lines.append("formats: " + ", ".join(f"{f} {a}/{n} accepted" for f, a, n in formats))
         reports = con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0]
         lines.append(f"reports: {reports}")
+        present = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
         for table in FACT_TABLES:
+            if table not in present:  # a warehouse published by an older fazhi
+                continue
             n = con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()[0]
             lines.append(f"  marts.{table}: {n} rows")
         others = con.execute(

@@ -14,6 +14,7 @@ publish is a file copy again.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -162,8 +163,32 @@ def _remove_stale_temporaries(target: Path, exports: Path, work_db: Path) -> Non
         path.unlink(missing_ok=True)
 
 
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _parquet_metadata(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> dict[str, str]:
+    """The table's and its columns' descriptions (dbt's docs, persisted as DuckDB comments).
+
+    Written as Parquet key/value metadata: `description` (the table's),
+    `column_descriptions` (JSON: column -> description, in column order) and
+    `description:<column>` for each column, so any Parquet reader can show them.
+    """
+    row = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
+        [catalog, schema, table]).fetchone()
+    columns = con.execute(
+        "SELECT column_name, coalesce(comment, '') FROM duckdb_columns() "
+        "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
+        [catalog, schema, table]).fetchall()
+    meta = {"description": (row[0] if row and row[0] else ""), "table": f"{schema}.{table}",
+            "column_descriptions": json.dumps(dict(columns), ensure_ascii=False)}
+    meta.update({f"description:{name}": comment for name, comment in columns})
+    return meta
+
+
 def _write_exports(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, exports: Path, name: str) -> Path:
-    """<store>/<name>/<table>.parquet for every table of `schema`."""
+    """<store>/<name>/<table>.parquet for every table of `schema`, with its descriptions in the file's metadata."""
     store = exports.parent / ".exports"
     store.mkdir(parents=True, exist_ok=True)
     version = store / name
@@ -171,7 +196,11 @@ def _write_exports(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, ex
     for sch, table in _tables(con, catalog):
         if sch == schema:
             out = version / f"{table}.parquet"
-            con.execute(f'COPY "{catalog}"."{sch}"."{table}" TO ? (FORMAT parquet, COMPRESSION zstd)', [str(out)])
+            kv = ", ".join(f"{_sql_string(k)}: {_sql_string(v)}"
+                           for k, v in _parquet_metadata(con, catalog, sch, table).items())
+            con.execute(
+                f'COPY "{catalog}"."{sch}"."{table}" TO ? (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})',
+                [str(out)])
     return version
 
 

@@ -7,6 +7,8 @@ file order and each states the precondition it needs.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -115,23 +117,68 @@ def test_parquet_exports_hold_every_mart(built):
         assert n == len(rows), table
 
 
+def test_parquet_exports_carry_table_and_column_descriptions(built):
+    pipeline, _ = built
+    con = duckdb.connect(str(pipeline.warehouse), read_only=True)
+    try:
+        for path in sorted(pipeline.exports.glob("*.parquet")):
+            table = path.stem
+            kv = dict(duckdb.execute(
+                "SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]).fetchall())
+            comment = con.execute(
+                "SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = ?", [table]).fetchone()[0]
+            assert kv["description"] == comment and comment.strip(), table
+            columns = con.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = ? "
+                "ORDER BY column_index", [table]).fetchall()
+            assert json.loads(kv["column_descriptions"]) == dict(columns), table
+            for name, text in columns:
+                assert kv[f"description:{name}"] == text, (table, name)
+            if table not in ("dim_metric", "derived_rate_rules"):
+                assert all(text and text.strip() for _, text in columns), table
+    finally:
+        con.close()
+
+
 OLD_CLIENT = textwrap.dedent(
     """
-    import sys, duckdb
+    import json, sys, duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
     tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
     facts = con.execute("SELECT count(*) FROM marts.fct_metric_values").fetchone()[0]
     views = [r[0] for r in con.execute("SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal").fetchall()]
     for v in views:
         con.execute(f"SELECT count(*) FROM {v}").fetchone()
-    print(duckdb.__version__, tables, facts, len(views))
+    # the declared keys, as a BI tool reads them
+    keys = con.execute(\"\"\"
+        SELECT table_name, constraint_type, constraint_column_names, referenced_table, referenced_column_names
+        FROM duckdb_constraints()
+        WHERE schema_name = 'marts' AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
+        ORDER BY ALL
+    \"\"\").fetchall()
+    print(json.dumps({"version": duckdb.__version__, "tables": tables, "facts": facts, "views": len(views),
+                      "keys": [list(k) for k in keys]}))
     """
 )
 
+# What every mart declares (dbt contract constraints): primary key columns and
+# {foreign key column: (referenced table, referenced column)}.
+MART_KEYS = {
+    "dim_region": (["region_code"], {}),
+    "dim_report": (["report_id"], {"region_code": ("dim_region", "region_code")}),
+    **{t: (["fact_id"], {"report_id": ("dim_report", "report_id"), "region_code": ("dim_region", "region_code")})
+       for t in ("fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates", "fct_metric_changes",
+                 "fct_context_figures")},
+    "fct_corrections": (["line_no"], {"report_id": ("dim_report", "report_id")}),
+    "rpt_report_metrics_wide": (["report_id"], {"report_id": ("dim_report", "report_id"),
+                                                "region_code": ("dim_region", "region_code")}),
+}
 
-def test_published_file_opens_with_a_duckdb_1x_client(built, tmp_path):
-    pipeline, _ = built
-    venv = tmp_path / "duckdb1x"
+
+@pytest.fixture(scope="module")
+def duckdb_1x_python(tmp_path_factory) -> Path:
+    """A Python with duckdb 1.x (PyPI wheel) in its own venv, for reading the published file as old clients do."""
+    venv = tmp_path_factory.mktemp("duckdb1x") / "venv"
     base_python = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base_python, "-m", "venv", str(venv)], check=True, capture_output=True)
     install = subprocess.run(
@@ -140,15 +187,59 @@ def test_published_file_opens_with_a_duckdb_1x_client(built, tmp_path):
     )
     if install.returncode != 0:
         pytest.skip(f"could not install duckdb==1.5.6 into a separate venv: {install.stderr.strip()[-300:]}")
-    out = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", OLD_CLIENT, str(pipeline.warehouse)],
-        capture_output=True, text=True,
-    )
+    return venv / "bin" / "python"
+
+
+def read_with_1x_client(python: Path, warehouse: Path) -> dict:
+    out = subprocess.run([str(python), "-c", OLD_CLIENT, str(warehouse)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    version, tables, facts, _views = out.stdout.split()
-    assert version.startswith("1.")
-    assert int(tables) >= 7
-    assert int(facts) == pipeline.query("SELECT count(*) FROM marts.fct_metric_values")[0][0]
+    return json.loads(out.stdout)
+
+
+def test_published_file_opens_with_a_duckdb_1x_client(built, duckdb_1x_python):
+    pipeline, _ = built
+    got = read_with_1x_client(duckdb_1x_python, pipeline.warehouse)
+    assert got["version"].startswith("1.")
+    assert got["tables"] >= 7
+    assert got["facts"] == pipeline.query("SELECT count(*) FROM marts.fct_metric_values")[0][0]
+
+
+def test_published_marts_declare_primary_and_foreign_keys_to_a_duckdb_1x_client(built, duckdb_1x_python):
+    """BI tools find joins from the declared keys: every mart's grain key and every key to a dimension."""
+    pipeline, _ = built
+    got = read_with_1x_client(duckdb_1x_python, pipeline.warehouse)
+    assert got["version"].startswith("1.")
+    keys: dict[str, tuple[list[str], dict[str, tuple[str, str]]]] = {}
+    for table, ctype, columns, referenced, ref_columns in got["keys"]:
+        pk, fks = keys.setdefault(table, ([], {}))
+        if ctype == "PRIMARY KEY":
+            pk.extend(columns)
+        else:
+            fks.update({c: (referenced, r) for c, r in zip(columns, ref_columns)})
+    print("declared keys:", json.dumps(keys, ensure_ascii=False, indent=1))
+    assert keys == MART_KEYS
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_sql_statements() -> list[str]:
+    blocks = re.findall(r"^```sql\n(.*?)^```", README.read_text(encoding="utf-8"), re.S | re.M)
+    return [st.query for block in blocks for st in duckdb.extract_statements(block)]
+
+
+def test_readme_sql_examples_run(built):
+    """Every ```sql block of the README runs against the published warehouse and returns rows."""
+    pipeline, _ = built
+    statements = readme_sql_statements()
+    assert len(statements) >= 5
+    con = duckdb.connect(str(pipeline.warehouse), read_only=True)
+    try:
+        for sql in statements:
+            rows = con.execute(sql).fetchall()
+            assert rows, f"README example returned no rows:\n{sql}"
+    finally:
+        con.close()
 
 
 def _materialized(result, schema: str) -> list[str]:
@@ -195,7 +286,7 @@ def test_dbt_tests_report_as_checks_or_plain_source_observations(built):
         e.event_specific_data.asset_observation for e in result.all_events if e.event_type_value == "ASSET_OBSERVATION"
     ]
     assert observations and all(o.description.endswith("(dbt test on this source: pass)") for o in observations)
-    assert {o.asset_key.path[0] for o in observations} == {"raw", "staging"}
+    assert {o.asset_key.path[0] for o in observations} == {"raw", "staging"}, [(o.asset_key, o.metadata.get("dbt_test")) for o in observations if o.asset_key.path[0] == "marts"]
     messages = [r.user_message for r in pipeline.instance.all_logs(result.run_id)]
     assert not [m for m in messages if "instead of an `AssetCheckResult`" in m]
 

@@ -8,10 +8,14 @@ select
     report_year,
     domain,
     substr(metric_code, length(domain) + 2) as stage,
+    substr(metric_code, length(domain) + 2) as metric_name,
+    measure,
     cast(row_number() over (
         partition by report_id, metric_code order by char_start, fact_id
     ) as integer) as figure_rank,
     metric_code,
+    value,
+    cast(round(value) as bigint) as count_value,
     value as case_count,
     comparator,
     source,

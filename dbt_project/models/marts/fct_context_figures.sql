@@ -57,6 +57,9 @@ final as (
         d.report_year,
         o.metric_code,
         cast(o.value as double) as value,
+        m.measure,
+        case when m.measure = 'count' then cast(round(o.value) as bigint) end as count_value,
+        case when m.measure = 'rate' then cast(o.value as double) end as rate_value,
         o.comparator,
         o.channel,
         o.period_kind,
@@ -72,6 +75,7 @@ final as (
         d.kind = 'court_document' as from_court_document
     from context as o
     inner join documents as d on d.report_id = o.report_id
+    left join {{ ref('dim_metric') }} as m on m.metric_code = o.metric_code
     where o.period_kind <> 'year' or o.scope <> 'region' or d.kind = 'court_document'
 )
 

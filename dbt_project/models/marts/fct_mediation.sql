@@ -1,8 +1,8 @@
 -- Mediation volumes, organizations, people and rates by report, channel and
--- measure: stated figures, plus success and resolution rates derived from
+-- metric (metric_name): stated figures, plus success and resolution rates derived from
 -- counts of the same channel.
 with mediation_metrics as (
-    select metric_code, measure as measure_type, unit
+    select metric_code, measure, unit
     from {{ ref('dim_metric') }}
     where fact_table = 'fct_mediation'
 ),
@@ -39,14 +39,16 @@ select
     u.region_code,
     u.report_year,
     u.channel,
-    substr(u.metric_code, length('mediation.') + 1) as measure,
-    m.measure_type,
+    substr(u.metric_code, length('mediation.') + 1) as metric_name,
+    m.measure,
     cast(row_number() over (
         partition by u.report_id, u.channel, u.metric_code, u.source
         order by u.char_start, u.fact_id
     ) as integer) as figure_rank,
     u.metric_code,
     u.value,
+    case when m.measure = 'count' then cast(round(u.value) as bigint) end as count_value,
+    case when m.measure = 'rate' then u.value end as rate_value,
     u.unit,
     u.printed_unit,
     u.comparator,

@@ -1,8 +1,8 @@
 -- Rates by report, metric, channel and source, stated and derived side by
--- side (all catalog rates, mediation's included), plus the year-on-year
--- changes the reports state for those rates. On a stated rate with a derived
--- counterpart, stated_minus_derived_pp says how far the report's own rate is
--- from the one its counts imply.
+-- side (all catalog rates, mediation's included). On a stated rate with a
+-- derived counterpart, stated_minus_derived_pp says how far the report's own
+-- rate is from the one its counts imply. Year-on-year changes of rates are in
+-- fct_metric_changes, never here: rate_value is always a rate in percent.
 with rate_metrics as (
     select metric_code, domain from {{ ref('dim_metric') }} where measure = 'rate'
 ),
@@ -21,21 +21,10 @@ derived as (
     select * from {{ ref('int_rates_derived') }}
 ),
 
-changes as (
-    select
-        *,
-        row_number() over (
-            partition by report_id, metric_code, channel order by char_start, fact_id
-        ) as figure_rank
-    from {{ ref('int_facts_changes') }}
-    where metric_code in (select metric_code from rate_metrics)
-),
-
 unioned as (
     select
         s.report_id, s.region_code, s.report_year, s.metric_code, s.channel,
         s.source, s.figure_rank, s.value as rate_value, s.comparator,
-        cast(null as varchar) as change_unit,
         s.basis_numerator as numerator, s.basis_denominator as denominator,
         cast(null as varchar) as basis,
         round(s.value - d.value, 2) as stated_minus_derived_pp,
@@ -51,24 +40,11 @@ unioned as (
     select
         report_id, region_code, report_year, metric_code, channel,
         'derived' as source, 1 as figure_rank, value as rate_value, comparator,
-        cast(null as varchar) as change_unit,
         numerator, denominator, basis,
         cast(null as double) as stated_minus_derived_pp,
         fact_id, cast(null as varchar) as evidence, cast(null as varchar) as figure_text,
         cast(null as bigint) as char_start, cast(null as bigint) as char_length
     from derived
-
-    union all
-
-    select
-        report_id, region_code, report_year, metric_code, channel,
-        'stated_change' as source, figure_rank, signed_change as rate_value, comparator,
-        change_unit,
-        cast(null as double) as numerator, cast(null as double) as denominator,
-        cast(null as varchar) as basis,
-        cast(null as double) as stated_minus_derived_pp,
-        fact_id, evidence, figure_text, char_start, char_length
-    from changes
 )
 
 select
@@ -77,12 +53,14 @@ select
     u.report_year,
     u.metric_code,
     m.domain,
+    substr(u.metric_code, length(m.domain) + 2) as metric_name,
+    'rate' as measure,
     u.channel,
     u.source,
     cast(u.figure_rank as integer) as figure_rank,
+    u.rate_value as value,
     u.rate_value,
     u.comparator,
-    u.change_unit,
     u.numerator,
     u.denominator,
     u.basis,

@@ -13,11 +13,13 @@ from fazhi_pipeline import build_state, settings
 SOURCES = {
     "raw.report_files": "source_file VARCHAR, sha256 VARCHAR, status VARCHAR, reason VARCHAR, duplicate_of VARCHAR, "
     "report_id VARCHAR, encoding VARCHAR, media_type VARCHAR, size_bytes BIGINT, modified_at TIMESTAMPTZ, "
-    "ingested_at TIMESTAMPTZ, text VARCHAR",
+    "ingested_at TIMESTAMPTZ, text VARCHAR, format VARCHAR, reader VARCHAR, page_count INTEGER",
     "raw.divisions": "region_code VARCHAR, region_name VARCHAR, level VARCHAR",
     "raw.corrections": "line_no BIGINT, action VARCHAR, sha256 VARCHAR, char_start VARCHAR, char_length VARCHAR, "
     "figure_text VARCHAR, metric_code VARCHAR, value VARCHAR, comparator VARCHAR, channel VARCHAR, reason VARCHAR, "
     "reviewer VARCHAR, source_file VARCHAR, loaded_at TIMESTAMPTZ",
+    "raw.sources": "line_no BIGINT, file VARCHAR, url VARCHAR, title VARCHAR, published_at VARCHAR, "
+    "fetched_at VARCHAR, sources_file VARCHAR, loaded_at TIMESTAMPTZ",
     "staging.documents": "report_id VARCHAR, parser_version VARCHAR",
     "staging.sentences": "report_id VARCHAR",
     "staging.mentions": "report_id VARCHAR",
@@ -33,7 +35,7 @@ def con():
     for table, cols in SOURCES.items():
         c.execute(f"CREATE TABLE {table} ({cols})")
     c.execute("INSERT INTO raw.report_files VALUES ('a.txt', 'aa', 'accepted', NULL, NULL, 'aa', 'utf-8', "
-              "'text/plain', 10, '2026-01-01', '2026-01-02', '受理57件')")
+              "'text/plain', 10, '2026-01-01', '2026-01-02', '受理57件', 'text', 'text', NULL)")
     c.execute("INSERT INTO raw.divisions VALUES ('360731', '于都县', 'county')")
     c.execute("INSERT INTO staging.documents VALUES ('aa', 'v1')")
     c.execute("INSERT INTO staging.sentences VALUES ('aa'), ('aa')")
@@ -54,10 +56,12 @@ def project(tmp_path):
 CHANGES = {
     "a file's bytes": "UPDATE raw.report_files SET sha256 = 'ab'",
     "a file now a duplicate": "UPDATE raw.report_files SET status = 'duplicate', reason = 'duplicate: same text'",
+    "a file read by another reader": "UPDATE raw.report_files SET reader = 'ocr'",
     "a file added": "INSERT INTO raw.report_files (source_file, sha256, status) VALUES ('b.txt', 'bb', 'rejected')",
     "a file removed": "DELETE FROM raw.report_files",
     "a division renamed": "UPDATE raw.divisions SET region_name = '于都'",
     "a correction added": "INSERT INTO raw.corrections (line_no, action) VALUES (2, 'reject')",
+    "a source manifest row added": "INSERT INTO raw.sources (line_no, file, url) VALUES (2, 'a.txt', 'http://www.gov.cn/a')",
     "a report parsed by another version": "UPDATE staging.documents SET parser_version = 'v2'",
     "a report re-parsed": "INSERT INTO staging.parse_log VALUES ('aa', '2026-02-01')",
     "a row written outside the parser": "INSERT INTO staging.facts VALUES ('aa')",

@@ -4,6 +4,9 @@
 -- add name a catalog metric, revalue and add a value (a number >= 0); a
 -- comparator or channel, when given, is one the marts know. One row per
 -- problem, naming the line of the file.
+
+-- Shown in Dagster as a check on stg_review__corrections (a test on several models needs one named).
+{{ config(meta={'dagster': {'ref': {'name': 'stg_review__corrections'}}}) }}
 with corrections as (
     select * from {{ ref('stg_review__corrections') }}
 ),

@@ -325,12 +325,15 @@ def _decode_into(row: dict, data: bytes, suffix: str, reject) -> dict:
     return row
 
 
-# The reviewers' corrections file at the top of the reports folder is not a report.
+# The reviewers' corrections file and the source manifest at the top of the
+# reports folder are not reports.
 CORRECTIONS_FILE = "corrections.csv"
+SOURCES_FILE = "sources.csv"
+NOT_REPORTS = (CORRECTIONS_FILE, SOURCES_FILE)
 
 
 def list_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(entries to account for, unlistable directories) under root, skipping hidden names and CORRECTIONS_FILE.
+    """(entries to account for, unlistable directories) under root, skipping hidden names and NOT_REPORTS at the top.
 
     Symbolic links to directories are not followed (no cycles, no escaping
     the folder) but returned like any other non-directory entry, so they,
@@ -352,7 +355,7 @@ def list_files(root: Path) -> tuple[list[Path], list[Path]]:
         files.extend(
             base / name
             for name in filenames
-            if not name.startswith(".") and not (dirpath == str(root) and name == CORRECTIONS_FILE)
+            if not name.startswith(".") and not (dirpath == str(root) and name in NOT_REPORTS)
         )
     return files, unlistable
 

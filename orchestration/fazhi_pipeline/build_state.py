@@ -56,6 +56,11 @@ _SOURCE_DIGESTS = {
         "reason, reviewer, source_file)",  # not loaded_at: the same file loaded again is the same input
         "line_no",
     ),
+    "raw.sources": _rows_digest(
+        "raw.sources",
+        "row(line_no, file, url, title, published_at, fetched_at)",  # not loaded_at, not the file's path
+        "line_no",
+    ),
     "staging.documents": _rows_digest("staging.documents", "row(report_id, parser_version)", "report_id, parser_version"),
     "staging.sentences": "SELECT count(*), '' FROM staging.sentences",
     "staging.mentions": "SELECT count(*), '' FROM staging.mentions",

@@ -138,6 +138,25 @@ def run_all(verbose: bool = False) -> bool:
     return result.success and termination.requested() is None
 
 
+def _manifest_summary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The source manifest's lines of the summary: what it cites, and every row with a problem."""
+    try:
+        rows = con.execute(
+            "SELECT line_no, report_id, is_official_domain, problem FROM staging.int_report_sources ORDER BY line_no"
+        ).fetchall()
+    except duckdb.CatalogException:  # a warehouse published before the source manifest existed
+        return []
+    if not rows:
+        return []
+    cited = [official for _, report_id, official, _ in rows if report_id is not None]
+    problems = [(line_no, problem) for line_no, _, _, problem in rows if problem is not None]
+    lines = [f"source manifest ({settings.sources_file()}): {len(rows)} rows, {len(cited)} reports cited "
+             f"({sum(o is True for o in cited)} on official government domains, {sum(o is False for o in cited)} "
+             f"elsewhere), {len(problems)} rows with problems"]
+    lines.extend(f"  source manifest line {line_no}: {problem}" for line_no, problem in problems)
+    return lines
+
+
 def summary(path: Path) -> str:
     """What the published warehouse holds, for humans."""
     lines = [f"warehouse: {path}", f"parquet exports: {settings.exports_dir()}",
@@ -182,6 +201,7 @@ def summary(path: Path) -> str:
             for line_no, status, why in corrections:
                 if status != "applied":
                     lines.append(f"  unmatched correction on line {line_no}: {why}")
+        lines.extend(_manifest_summary(con))
     finally:
         con.close()
     return "\n".join(lines)

@@ -6,12 +6,12 @@ refuses a module holding several Definitions objects).
 import dagster as dg
 
 from fazhi_pipeline import automation, checks
-from fazhi_pipeline.assets import corrections, dbt, ingest, parse, publish, site
+from fazhi_pipeline.assets import corrections, dbt, ingest, parse, publish, site, sources
 from fazhi_pipeline.resources import WorkDuckDB
 
 defs = dg.Definitions.merge(
     # ingest: the reports folder and the division list -> raw
-    dg.Definitions(assets=[ingest.report_files, ingest.divisions, corrections.corrections]),
+    dg.Definitions(assets=[ingest.report_files, ingest.divisions, corrections.corrections, sources.sources]),
     # parse: accepted reports -> staging.documents/sentences/mentions/facts
     dg.Definitions(assets=[parse.parse_reports]),
     # dbt: staging -> marts; dbt tests become asset checks

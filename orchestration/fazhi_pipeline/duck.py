@@ -177,6 +177,16 @@ def ensure_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, column
     return True
 
 
+def replace_rows(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame, columns: dict) -> int:
+    """Make `schema.table` (created with `columns` when needed) hold exactly the frame's rows, in one transaction."""
+    con.execute("BEGIN")
+    ensure_table(con, schema, table, columns)
+    con.execute(f"DELETE FROM {schema}.{table}")
+    n = insert_frame(con, schema, table, frame, columns)
+    con.execute("COMMIT")
+    return n
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame, columns: dict) -> int:
     """Append a polars frame by column name through Arrow (never row by row)."""
     if frame.height == 0:

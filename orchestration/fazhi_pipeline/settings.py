@@ -53,6 +53,14 @@ def corrections_file() -> Path:
     return _env_path("FAZHI_CORRECTIONS", reports_dir() / "corrections.csv")
 
 
+def sources_file() -> Path:
+    """The source manifest (FAZHI_SOURCES, default <reports folder>/sources.csv): each file's URL and dates.
+
+    The ingest of reports skips a file of this name at the top of the reports folder.
+    """
+    return _env_path("FAZHI_SOURCES", reports_dir() / "sources.csv")
+
+
 def site_dir() -> Path:
     """The static review site, next to the published warehouse."""
     return warehouse().parent / "site"

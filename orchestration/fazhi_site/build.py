@@ -96,7 +96,7 @@ _REPORTS_SQL = """
 select
     d.report_id, d.source_file, d.region_code, d.report_year, d.title, d.issuer, d.kind, d.script,
     cast(d.published_on as varchar) as published_on, d.sha256, d.encoding, d.media_type,
-    d.parser_version, d.char_count,
+    d.parser_version, d.char_count, {source_columns},
     g.region_name, g.level, g.province, g.prefecture
 from marts.dim_report as d
 left join marts.dim_region as g on g.region_code = d.region_code
@@ -149,8 +149,16 @@ union all select * from mentions
 """
 
 
+# Where the report was published (the source manifest); null in a warehouse built before dim_report had them.
+_SOURCE_COLUMNS = ("source_url", "source_host", "is_official_domain")
+
+
 def _load(con: duckdb.DuckDBPyConnection) -> dict:
-    reports = _frame(con, _REPORTS_SQL)
+    have = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'marts' and table_name = 'dim_report'"
+    ).fetchall()}
+    source_columns = ", ".join(f"d.{c}" if c in have else f"null as {c}" for c in _SOURCE_COLUMNS)
+    reports = _frame(con, _REPORTS_SQL.format(source_columns=source_columns))
     has_corrections = _has_table(con, "marts", "fct_corrections")
     sql = _FIGURES_SQL if has_corrections else _FIGURES_SQL.replace(
         "union all select * from rejected\n", ""
@@ -319,6 +327,28 @@ def _legend() -> str:
     return f'<div class="legend"><span class="legend-title">图例</span>{items}<span class="legend-title">领域</span>{domains}</div>'
 
 
+def _source_link(report: dict) -> str:
+    """The source URL as a link when it is a well-formed http(s) URL (it has a host), else as text."""
+    url = report.get("source_url")
+    if not url:
+        return ""
+    if not report.get("source_host"):
+        return f'<code>{_esc(url)}</code> <small>(网址格式有误)</small>'
+    return f'<a class="source-url" href="{_esc(url)}" rel="noopener noreferrer" target="_blank">{_esc(url)}</a>'
+
+
+def _official_note(report: dict) -> str:
+    """Whether the source URL is on an official government domain; empty when there is no URL."""
+    official = report.get("is_official_domain")
+    if official is None:
+        return ""
+    host = _esc(report.get("source_host") or "")
+    if official:
+        return f'<span class="official yes">是 <small>{host}</small></span>'
+    return (f'<span class="official no">否 <small>{host}</small> · 非政府网站的转载可能经过编辑、删节或套用模板,'
+            '引用前请核对原件</span>')
+
+
 def report_page(
     report: dict, text: str, placed: list[dict], derived: list[dict], labels: dict, domains: dict,
     unmatched: list[dict] | None = None,
@@ -370,6 +400,8 @@ def report_page(
         ("格式", _esc(f'{report.get("media_type") or ""} · {report.get("encoding") or ""} · {report.get("script") or ""}')),
         ("源文件", f'<code>{_esc(report["source_file"])}</code>'),
         ("发布日期", _esc(report.get("published_on") or "")),
+        ("来源网址", _source_link(report)),
+        ("官方网站", _official_note(report)),
         ("sha256", f'<code class="sha">{_esc(report["sha256"])}</code>'),
     ]
     meta_html = "".join(f"<div><dt>{k}</dt><dd>{v}</dd></div>" for k, v in meta if v)

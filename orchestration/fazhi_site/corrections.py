@@ -25,6 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
+from fazhi_site import csvrows
+
 ACTIONS = ("reject", "relabel", "revalue", "add")
 # The header, in this order when the site writes a line for a reviewer.
 COLUMNS = (
@@ -60,31 +62,12 @@ def read(path: Path) -> list[dict[str, str | int | None]]:
     which must be the figure exactly as printed. `line_no` is the row's
     (last) line in the file.
     """
-    if not path.is_file():
-        return []
-    text = path.read_bytes().decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = []
-    for record in reader:
-        cells = {
-            name: value if name == "figure_text" else value.strip()  # the figure exactly as printed
-            for name, value in ((k.strip().lower(), v or "") for k, v in record.items() if k is not None and isinstance(v, str))
-        }
-        values = [cells.get(c, "") for c in COLUMNS]
-        if not any(values) or cells.get("action", "").startswith("#"):
-            continue
-        row: dict[str, str | int | None] = {"line_no": reader.line_num}
-        row.update({c: (cells.get(c) or None) for c in COLUMNS})
-        row["corrections_file"] = str(path)
-        rows.append(row)
-    return rows
+    return csvrows.read_rows(path, COLUMNS, path_column="corrections_file", verbatim=("figure_text",))
 
 
 def frame(rows: list[dict], loaded_at) -> pl.DataFrame:
     """raw.corrections rows (TABLE_SCHEMA) from `read`'s rows."""
-    if not rows:
-        return pl.DataFrame(schema=TABLE_SCHEMA)
-    return pl.DataFrame([{**r, "loaded_at": loaded_at} for r in rows], schema=TABLE_SCHEMA, orient="row")
+    return csvrows.frame(rows, TABLE_SCHEMA, loaded_at)
 
 
 def line(**cells: object) -> str:

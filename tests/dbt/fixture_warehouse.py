@@ -29,6 +29,7 @@ import polars as pl
 
 from fazhi_parse import schema as S
 from fazhi_site import corrections as fz_corrections
+from fazhi_site import sources as fz_sources
 
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
@@ -335,7 +336,9 @@ def fixture_frames() -> dict[str, pl.DataFrame]:
     frames = {"raw.report_files": pl.DataFrame(files, schema=S.REPORT_FILES, orient="row"),
               "raw.divisions": division_frame(),
               # the reviewers' corrections file: none here (tests/dbt/test_dbt_corrections.py adds rows)
-              "raw.corrections": fz_corrections.frame([], NOW)}
+              "raw.corrections": fz_corrections.frame([], NOW),
+              # the source manifest: none here (tests/dbt/test_dbt_sources.py adds rows)
+              "raw.sources": fz_sources.frame([], NOW)}
     for name, chunks in parts.items():
         frames[f"staging.{name}"] = pl.concat(chunks)
     return frames

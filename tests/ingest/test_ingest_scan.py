@@ -149,3 +149,16 @@ def test_source_file_shows_undecodable_name_bytes(tmp_path):
 
     path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"sub", b"r\xe9port.txt")))
     assert source_file_for(path, tmp_path) == "sub/r\\xe9port.txt"
+
+
+def test_the_manifests_at_the_top_are_not_reports(tmp_path, simplified_report):
+    from fazhi_parse.ingest import list_files
+
+    root = tmp_path / "reports"
+    (root / "2024").mkdir(parents=True)
+    (root / "a.txt").write_text(simplified_report, encoding="utf-8")
+    (root / "corrections.csv").write_text("action,sha256\n", encoding="utf-8")
+    (root / "sources.csv").write_text("file,url\na.txt,http://www.gov.cn/a.html\n", encoding="utf-8")
+    (root / "2024" / "sources.csv").write_text("not the manifest\n", encoding="utf-8")  # only the top one is
+    files, _ = list_files(root)
+    assert sorted(p.relative_to(root).as_posix() for p in files) == ["2024/sources.csv", "a.txt"]

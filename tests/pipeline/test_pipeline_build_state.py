@@ -19,6 +19,8 @@ SOURCES = {
     "raw.corrections": "line_no BIGINT, action VARCHAR, sha256 VARCHAR, char_start VARCHAR, char_length VARCHAR, "
     "figure_text VARCHAR, metric_code VARCHAR, value VARCHAR, comparator VARCHAR, channel VARCHAR, reason VARCHAR, "
     "reviewer VARCHAR, source_file VARCHAR, loaded_at TIMESTAMPTZ",
+    "raw.sources": "line_no BIGINT, file VARCHAR, url VARCHAR, title VARCHAR, published_at VARCHAR, "
+    "fetched_at VARCHAR, sources_file VARCHAR, loaded_at TIMESTAMPTZ",
     "staging.documents": "report_id VARCHAR, parser_version VARCHAR",
     "staging.sentences": "report_id VARCHAR",
     "staging.mentions": "report_id VARCHAR",
@@ -56,10 +58,12 @@ def project(tmp_path):
 CHANGES = {
     "a file's bytes": "UPDATE raw.report_files SET sha256 = 'ab'",
     "a file now a duplicate": "UPDATE raw.report_files SET status = 'duplicate', reason = 'duplicate: same text'",
+    "a file read by another reader": "UPDATE raw.report_files SET reader = 'ocr'",
     "a file added": "INSERT INTO raw.report_files (source_file, sha256, status) VALUES ('b.txt', 'bb', 'rejected')",
     "a file removed": "DELETE FROM raw.report_files",
     "a division renamed": "UPDATE raw.divisions SET region_name = '于都'",
     "a correction added": "INSERT INTO raw.corrections (line_no, action) VALUES (2, 'reject')",
+    "a source manifest row added": "INSERT INTO raw.sources (line_no, file, url) VALUES (2, 'a.txt', 'http://www.gov.cn/a')",
     "a report parsed by another version": "UPDATE staging.documents SET parser_version = 'v2'",
     "a report re-parsed": "INSERT INTO staging.parse_log VALUES ('aa', '2026-02-01')",
     "a row written outside the parser": "INSERT INTO staging.facts VALUES ('aa')",

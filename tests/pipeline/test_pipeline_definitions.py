@@ -14,7 +14,7 @@ from fazhi_pipeline.definitions import defs
 
 FACT_TABLES = ["fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates"]
 SOURCE_KEYS = [
-    ["raw", "report_files"], ["raw", "divisions"], ["raw", "corrections"],
+    ["raw", "report_files"], ["raw", "divisions"], ["raw", "corrections"], ["raw", "sources"],
     ["staging", "documents"], ["staging", "sentences"], ["staging", "mentions"], ["staging", "facts"],
 ]
 
@@ -62,7 +62,7 @@ def test_graph_runs_from_report_files_to_each_fact_table_and_publish(repo, table
 
 def test_every_duckdb_writer_is_in_the_pool_with_a_retry_policy(repo):
     job = defs.resolve_job_def("fazhi_all")
-    writers = {"raw__report_files", "raw__divisions", "parse_reports", "fazhi_dbt", "warehouse__published"}
+    writers = {"raw__report_files", "raw__divisions", "raw__sources", "parse_reports", "fazhi_dbt", "warehouse__published"}
     nodes = {node.name: node for node in job.graph.node_dict.values()}
     assert writers <= set(nodes)
     for name in writers:

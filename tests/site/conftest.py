@@ -1,10 +1,12 @@
-"""A warehouse built through the pipeline with a corrections file, and a headless Chromium.
+"""A warehouse built through the pipeline with a corrections file and a source manifest, and a headless Chromium.
 
 `reviewed` (one per session, shared by the site's modules): the job runs on a
 copy of seeds/; a corrections file is then written from what that run found
 (a stated figure rejected, one relabelled, one revalued, a figure the parser
-did not classify added, and two rows that match nothing), and the job runs
-again. Corrections are chosen from the data, not hard-coded, so the tests
+did not classify added, and two rows that match nothing), and a source
+manifest (sources.csv: one report on a gov.cn site, one on an aggregator's,
+one with a malformed URL, and rows for a missing file, a file named twice and
+no file), and the job runs again. Corrections are chosen from the data, not hard-coded, so the tests
 hold while the parser's rules change.
 
 `browser`: Debian's Chromium (/usr/bin/chromium, installed by `make test`)
@@ -58,6 +60,8 @@ class Reviewed:
     line_of: dict  # action or 'stale_*' -> line number in the corrections file
     before: dict  # what fct_metric_values said about each picked span before the corrections
     results: list  # every run's ExecuteInProcessResult
+    sources: Path | None = None  # the source manifest
+    cited: dict | None = None  # 'official', 'aggregator', 'malformed' -> report_id, source_file and url
 
     @property
     def site(self) -> Path:
@@ -134,6 +138,34 @@ def write_corrections(path: Path, picked: dict) -> dict:
     return {"reject": 2, "relabel": 3, "revalue": 4, "add": 5, "stale_file": 6, "stale_text": 7}
 
 
+OFFICIAL_URL = "https://sft.hunan.gov.cn/sft/xxgk_71079/fzzfjsndbg/202403/t20240320_33271234.html"
+AGGREGATOR_URL = "https://www.sohu.com/a/768512345_121106842"
+MALFORMED_URL = "www.xingguo.gov.cn/xgxxgk/c100/ndbg.shtml"
+
+
+def write_sources(path: Path, p: Pipeline) -> dict:
+    """A source manifest citing three of the published reports, plus three rows with problems."""
+    reports = p.query("select report_id, source_file from marts.dim_report order by source_file")
+    assert len(reports) >= 4, "the samples should give at least four reports"
+    official, aggregator, malformed = reports[:3]
+    rows = [
+        ("file", "url", "title", "published_at", "fetched_at"),
+        (official[1], OFFICIAL_URL, "2023年法治政府建设年度报告", "2024年3月20日", "2024-04-02T10:15:00+08:00"),
+        (aggregator[1], AGGREGATOR_URL, "转载: 法治政府建设年度报告", "2024-03-22", "2024-04-02"),
+        ("2019/gone.txt", "http://www.gov.cn/gone.html", "", "", ""),  # not in the folder
+        (official[1], "http://www.gov.cn/again.html", "", "", ""),  # the same file again
+        ("", "http://www.gov.cn/orphan.html", "无文件", "", ""),  # no file
+        (malformed[1], MALFORMED_URL, "", "", ""),  # no scheme
+    ]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return {
+        kind: {"report_id": report[0], "source_file": report[1], "url": url}
+        for kind, report, url in (("official", official, OFFICIAL_URL), ("aggregator", aggregator, AGGREGATOR_URL),
+                                  ("malformed", malformed, MALFORMED_URL))
+    }
+
+
 def _before(p: Pipeline, picked: dict) -> dict:
     out = {}
     for action, f in picked.items():
@@ -156,15 +188,18 @@ def reviewed(tmp_path_factory) -> Reviewed:
         mp.setenv("FAZHI_WAREHOUSE", str(p.warehouse))
         mp.delenv("FAZHI_WORK_DB", raising=False)
         mp.delenv("FAZHI_CORRECTIONS", raising=False)
+        mp.delenv("FAZHI_SOURCES", raising=False)
         first = p.run()
         assert first.success, step_failures(first)
         picked = _pick(p)
         before = _before(p, picked)
         corrections = reports / "corrections.csv"  # the default place: beside the reports
         line_of = write_corrections(corrections, picked)
+        sources = reports / "sources.csv"  # the default place too
+        cited = write_sources(sources, p)
         second = p.run()
         assert second.success, step_failures(second)
-        yield Reviewed(p, corrections, picked, line_of, before, [first, second])
+        yield Reviewed(p, corrections, picked, line_of, before, [first, second], sources, cited)
 
 
 @pytest.fixture(scope="session")

@@ -101,3 +101,59 @@ def test_chart_specs_are_valid_vega_lite():
         errors = [e.message for e in validator.iter_errors(spec)]
         assert errors == []
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+def test_read_source_manifest(tmp_path):
+    from fazhi_site import sources
+
+    path = tmp_path / "sources.csv"
+    path.write_bytes(
+        "\ufeffFile, URL ,title,published_at,fetched_at,note\n"
+        " 2024/a.pdf ,https://www.liuyang.gov.cn/a.html,\"浏阳市报告, 2023\",2024-03-20,,x\n"
+        "\n"
+        "# old copies,,,,\n"
+        "b.txt,,,,2024-04-02\n".encode("utf-8")
+    )
+    rows = sources.read(path)
+    assert [(r["line_no"], r["file"], r["url"], r["title"], r["fetched_at"]) for r in rows] == [
+        (2, "2024/a.pdf", "https://www.liuyang.gov.cn/a.html", "浏阳市报告, 2023", None),
+        (5, "b.txt", None, None, "2024-04-02"),
+    ]
+    assert rows[0]["sources_file"] == str(path)
+    assert sources.frame(rows, None).columns == list(sources.TABLE_SCHEMA)
+    assert sources.read(tmp_path / "missing.csv") == []
+
+
+def test_source_manifest_saved_by_a_chinese_spreadsheet_is_read(tmp_path):
+    from fazhi_site import sources
+
+    path = tmp_path / "sources.csv"
+    path.write_bytes("file,url,title\na.txt,http://www.gov.cn/a.html,浏阳市法治政府建设报告\n".encode("gb18030"))
+    (row,) = sources.read(path)
+    assert row["title"] == "浏阳市法治政府建设报告"
+
+
+REPORT = {"report_id": "0" * 16, "sha256": "0" * 64, "source_file": "a.txt", "kind": "rule_of_law_report"}
+
+
+@pytest.mark.parametrize(
+    ("source", "shown", "not_shown"),
+    [
+        ({"source_url": "https://www.liuyang.gov.cn/a.html?x=1&y=2", "source_host": "www.liuyang.gov.cn",
+          "is_official_domain": True},
+         ['<a class="source-url" href="https://www.liuyang.gov.cn/a.html?x=1&amp;y=2" rel="noopener noreferrer"',
+          '<span class="official yes">是 <small>www.liuyang.gov.cn</small>'], ["official no"]),
+        ({"source_url": "https://www.sohu.com/a/1", "source_host": "www.sohu.com", "is_official_domain": False},
+         ['href="https://www.sohu.com/a/1"', '<span class="official no">否 <small>www.sohu.com</small>'], ["official yes"]),
+        ({"source_url": "javascript:alert(1)", "source_host": None, "is_official_domain": False},
+         ["<code>javascript:alert(1)</code> <small>(网址格式有误)</small>"], ["href=\"javascript"]),
+        ({"source_url": None, "source_host": None, "is_official_domain": None}, [], ["来源网址", "官方网站"]),
+    ],
+    ids=["official", "aggregator", "malformed", "none"],
+)
+def test_report_page_shows_the_source_url_and_official_flag(source, shown, not_shown):
+    html = build.report_page({**REPORT, **source}, "text", [], [], {}, {})
+    for piece in shown:
+        assert piece in html
+    for piece in not_shown:
+        assert piece not in html

@@ -1,5 +1,6 @@
 -- One row per accepted report: the file it came from and what the parser
--- decided about it, with counts of the figures the marts hold for it.
+-- decided about it, with counts of the figures the marts hold for it, and
+-- where it was published when the source manifest (sources.csv) says so.
 with accepted_files as (
     select *
     from {{ ref('stg_raw__report_files') }}
@@ -18,6 +19,11 @@ derived as (
 
 changes as (
     select report_id, count(*) as n from {{ ref('int_facts_changes') }} group by report_id
+),
+
+manifest as (
+    -- the source manifest's row for the report (at most one: int_report_sources)
+    select * from {{ ref('int_report_sources') }} where report_id is not null
 )
 
 select
@@ -41,10 +47,17 @@ select
     f.ingested_at,
     cast(coalesce(s.n, 0) as integer) as stated_fact_count,
     cast(coalesce(v.n, 0) as integer) as derived_fact_count,
-    cast(coalesce(c.n, 0) as integer) as change_fact_count
+    cast(coalesce(c.n, 0) as integer) as change_fact_count,
+    m.url as source_url,
+    m.title as source_title,
+    m.published_at,
+    m.fetched_at,
+    m.host as source_host,
+    m.is_official_domain
 from accepted_files as f
 left join {{ ref('stg_parser__documents') }} as d on d.report_id = f.report_id
 left join stated as s on s.report_id = f.report_id
 left join derived as v on v.report_id = f.report_id
 left join changes as c on c.report_id = f.report_id
+left join manifest as m on m.report_id = f.report_id
 order by f.source_file

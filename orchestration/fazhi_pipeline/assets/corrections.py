@@ -11,38 +11,28 @@ import dagster as dg
 from fazhi_site import corrections as fz_corrections
 
 from fazhi_pipeline import duck, settings
-from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
+from fazhi_pipeline.assets.policies import file_metadata, people_file_asset
 from fazhi_pipeline.resources import WorkDuckDB
 
 CORRECTIONS_KEY = dg.AssetKey(["raw", "corrections"])
 CORRECTIONS = fz_corrections.TABLE_SCHEMA
 
 
-@dg.asset(
-    key=CORRECTIONS_KEY,
-    group_name="raw",
-    pool=DUCKDB_POOL,
-    retry_policy=RETRY,
-    kinds={"python", "duckdb", "csv"},
-    description="Reviewers' corrections (FAZHI_CORRECTIONS, default corrections.csv in the reports folder), one row per line.",
+@people_file_asset(
+    CORRECTIONS_KEY,
+    "Reviewers' corrections (FAZHI_CORRECTIONS, default corrections.csv in the reports folder), one row per line.",
 )
 def corrections(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     path = settings.corrections_file()
     rows = fz_corrections.read(path)
     frame = fz_corrections.frame(rows, datetime.now(timezone.utc))
     with duckdb.connect() as con:
-        con.execute("BEGIN")
-        duck.ensure_table(con, "raw", "corrections", CORRECTIONS)
-        con.execute("DELETE FROM raw.corrections")
-        duck.insert_frame(con, "raw", "corrections", frame, CORRECTIONS)
-        con.execute("COMMIT")
+        duck.replace_rows(con, "raw", "corrections", frame, CORRECTIONS)
     by_action = dict(frame.group_by("action").len().rows()) if frame.height else {}
     context.log.info("corrections: %d rows from %s %s", frame.height, path, by_action)
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(path)),
-            "exists": path.is_file(),
-            "dagster/row_count": frame.height,
+            **file_metadata(path, frame.height),
             **{f"action_{k or 'missing'}": v for k, v in by_action.items()},
         }
     )

@@ -283,7 +283,9 @@ def test_named_pipe_is_rejected_without_blocking(tmp_path):
     assert row["reason"].startswith("unreadable:") and "pipe" in row["reason"]
 
 
-REASON_CODES = {"empty", "binary", "undecodable", "too_large", "unreadable", "not_text"}
+REASON_CODES = {"empty", "binary", "undecodable", "too_large", "unreadable", "not_text",
+                # an attachment's reader (fazhi_read) says why it could not read the bytes it recognised
+                "corrupt", "encrypted", "no_text", "zip_bomb", "timeout", "not_a_report_format", "reader_unavailable"}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

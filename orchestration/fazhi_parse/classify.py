@@ -157,7 +157,6 @@ class Classified:
     period: Period = FULL_YEAR
     scope: str = REGION
     topic: str | None = None  # the topic the figure was read under
-    own_topic: bool = False  # its clause names the topic itself (not inherited)
     clause: str = ""  # the clause's words (asides dropped), as read for cues
 
 
@@ -555,7 +554,7 @@ def classify_figures(
                     # 共受理指派案件4459件，其中法律援助案件450件: the part names what the metric
                     # counts and the total does not, so the total is wider: the part is the figure.
                     parent.metric_code = parent.rule = None
-                    c.metric_code, c.rule, c.topic, c.own_topic = metric, f"named_part:{rule}", topic, True
+                    c.metric_code, c.rule, c.topic = metric, f"named_part:{rule}", topic
                     c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
                     last_level = last_fact = c
                     continue
@@ -569,13 +568,13 @@ def classify_figures(
                     c.channel = parent.channel
                 elif metric:
                     c.metric_code, c.rule = metric, rule
-                    c.topic, c.own_topic = topic, not inherited
+                    c.topic = topic
                     c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
                     last_level = c
                 continue
         if metric:
             c.metric_code, c.rule = metric, rule
-            c.topic, c.own_topic = topic, not inherited
+            c.topic = topic
             c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
             if (c.scope == REGION and len(out) > 1 and out[-2] is last_level and last_level.scope == SUBTYPE
                     and last_level.figure.start >= start and not _WHOLE.search(clause)):

@@ -166,13 +166,6 @@ _RUBY = re.compile(
 )
 
 
-def strip_ruby(simplified: str) -> tuple[str, list[int] | None]:
-    """Text without pinyin annotations and its position map (see matching_text)."""
-    if "(" not in simplified and "（" not in simplified:
-        return simplified, None
-    return _cut(simplified, [m.span() for m in _RUBY.finditer(simplified)])
-
-
 def _cut(text: str, cuts: list[tuple[int, int]]) -> tuple[str, list[int] | None]:
     """text without the sorted, disjoint spans `cuts`, and for each of its
     positions (plus the end) the position in `text`."""

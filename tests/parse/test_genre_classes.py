@@ -282,13 +282,13 @@ def test_offsets_point_into_the_annotated_original():
     assert facts[0]["clause"] == "辦結(jié)3086件"
 
 
-def test_strip_ruby_maps_every_position_back():
-    from fazhi_parse.text import strip_ruby
+def test_pinyin_removal_maps_every_position_back():
+    from fazhi_parse.text import matching_text
 
-    compact, index = strip_ruby("審結(jié)率(含舊存1436件)(APP)")
+    compact, index = matching_text("審結(jié)率(含舊存1436件)(APP)")
     assert compact == "審結率(含舊存1436件)(APP)"
     assert [("審結(jié)率(含舊存1436件)(APP)")[i] for i in index[:-1]] == list(compact)
-    assert strip_ruby("没有注音(含3件)") == ("没有注音(含3件)", None)
+    assert matching_text("没有注音(含3件)") == ("没有注音(含3件)", None)
 
 
 # ---------------------------------------------------------------- wording variants

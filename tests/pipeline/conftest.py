@@ -106,6 +106,18 @@ def pipeline(tmp_path_factory) -> Pipeline:
         yield p
 
 
+def run_on_folder(reports: Path, root: Path) -> Pipeline:
+    """Run the whole job on `reports` into a warehouse under `root`; fails the test if the run fails."""
+    p = Pipeline(reports=reports, warehouse=root / "wh" / "fazhi.duckdb")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FAZHI_REPORTS_DIR", str(reports))
+        mp.setenv("FAZHI_WAREHOUSE", str(p.warehouse))
+        mp.delenv("FAZHI_WORK_DB", raising=False)
+        result = p.run()
+    assert result.success, step_failures(result)
+    return p
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEEDS, Pipeline, step_failures
+from conftest import REPO, SEEDS, run_on_folder
 
 SHARED = REPO.parent / "shared"
 SCORER = SHARED / "tools" / "score.py"
@@ -44,13 +44,7 @@ def scored(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(f"accuracy_{gold_set}")
     reports = root / "reports"
     shutil.copytree(corpus, reports)
-    p = Pipeline(reports=reports, warehouse=root / "wh" / "fazhi.duckdb")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FAZHI_REPORTS_DIR", str(reports))
-        mp.setenv("FAZHI_WAREHOUSE", str(p.warehouse))
-        mp.delenv("FAZHI_WORK_DB", raising=False)
-        result = p.run()
-    assert result.success, step_failures(result)
+    p = run_on_folder(reports, root)
     score = _scorer()
     docs, facts = score.load_predictions(p.warehouse)
     catalog = {r["metric_code"] for r in score.read_csv(SHARED / "spec" / "metric_catalog.csv")}

@@ -7,7 +7,7 @@ import importlib.util
 import shutil
 
 import pytest
-from conftest import REPO, SEEDS, Pipeline, step_failures
+from conftest import REPO, SEEDS, run_on_folder
 
 
 def _fixtures():
@@ -30,13 +30,7 @@ def built(tmp_path_factory):
     (reports / "b.docx").write_bytes(fx.make_docx(samples[1].read_text(encoding="utf-8")))
     shutil.copyfile(samples[2], reports / "c.txt")
     (reports / "d.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n")  # damaged
-    p = Pipeline(reports=reports, warehouse=root / "wh" / "fazhi.duckdb")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FAZHI_REPORTS_DIR", str(reports))
-        mp.setenv("FAZHI_WAREHOUSE", str(p.warehouse))
-        mp.delenv("FAZHI_WORK_DB", raising=False)
-        result = p.run()
-    assert result.success, step_failures(result)
+    p = run_on_folder(reports, root)
     return p
 
 

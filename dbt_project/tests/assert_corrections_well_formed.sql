@@ -12,7 +12,7 @@ with corrections as (
 ),
 
 metrics as (
-    select metric_code from {{ ref('dim_metric') }}
+    select metric_code from {{ ref('metric_catalog') }}
 ),
 
 problems as (

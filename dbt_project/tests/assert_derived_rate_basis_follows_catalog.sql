@@ -8,9 +8,9 @@
 {{ config(meta={'dagster': {'ref': {'name': 'derived_rate_rules'}}}) }}
 select r.metric_code, r.denominator_metric, m.definition
 from {{ ref('derived_rate_rules') }} as r
-inner join {{ ref('dim_metric') }} as m on m.metric_code = r.metric_code
-left join {{ ref('dim_metric') }} as n on n.metric_code = r.numerator_metric
-left join {{ ref('dim_metric') }} as d on d.metric_code = r.denominator_metric
+inner join {{ ref('metric_catalog') }} as m on m.metric_code = r.metric_code
+left join {{ ref('metric_catalog') }} as n on n.metric_code = r.numerator_metric
+left join {{ ref('metric_catalog') }} as d on d.metric_code = r.denominator_metric
 where m.measure <> 'rate'
    or n.measure is distinct from 'count'
    or d.measure is distinct from 'count'

@@ -54,5 +54,5 @@ select
     c.figure_text
 from changes as c
 left join {{ ref('stg_parser__documents') }} as d on d.report_id = c.report_id
-left join {{ ref('dim_metric') }} as m on m.metric_code = c.metric_code
+left join {{ ref('metric_catalog') }} as m on m.metric_code = c.metric_code
 where c.occurrence_no = 1

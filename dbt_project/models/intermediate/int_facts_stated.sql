@@ -171,5 +171,5 @@ left join {{ ref('stg_raw__report_pages') }} as p
     and r.char_start >= p.char_start
     and r.char_start < p.char_start + p.char_length
 -- left join: an unknown metric code must fail the relationships test, not vanish
-left join {{ ref('dim_metric') }} as m on m.metric_code = r.metric_code
+left join {{ ref('metric_catalog') }} as m on m.metric_code = r.metric_code
 where r.occurrence_no = 1

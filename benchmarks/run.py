@@ -33,7 +33,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -630,7 +630,7 @@ def table(res: dict) -> list[tuple[str, str, str, str]]:
 
 def render_table(rows: list[tuple[str, str, str, str]]) -> str:
     head = ("measure", "result", "target", "")
-    widths = [max(len(r[c]) for r in rows + [head]) for c in range(4)]
+    widths = [max(len(r[c]) for r in [*rows, head]) for c in range(4)]
     fmt = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
     lines = [fmt.format(*head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += [fmt.format(*r) for r in rows]
@@ -662,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     load_before = os.getloadavg()
     res: dict = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git": git_rev(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"), "git": git_rev(),
         "machine": info, "load_before": [round(x, 2) for x in load_before], "seed": args.seed,
     }
     say(f"fazhi benchmark: {info['cores']} cores, {info['cpu']}, load {load_before[0]:.2f}, "
@@ -737,7 +737,7 @@ def main(argv: list[str] | None = None) -> int:
 
     res["load_after"] = [round(x, 2) for x in os.getloadavg()]
     rows = table(res)
-    res["table"] = [dict(zip(("measure", "result", "target", "verdict"), r)) for r in rows]
+    res["table"] = [dict(zip(("measure", "result", "target", "verdict"), r, strict=False)) for r in rows]
     text = render_table(rows)
     print()
     print(f"fazhi benchmark {res['date']} (git {res['git']}), {info['cores']} cores ({info['cpu']}), "

@@ -17,8 +17,8 @@ Formats are detected by content, not by file name. See README.md.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import detect as _detect
 from .options import DEFAULT, ReadOptions
@@ -26,12 +26,14 @@ from .registry import READERS, Context, Reader, find, register
 from .result import ReadFailure, ReadResult, Span, failure
 
 # Importing the readers registers them, in this order (the first sniff that matches wins).
-from .readers import pdf as _pdf  # noqa: E402,F401
-from .readers import docx as _docx  # noqa: E402,F401
-from .readers import ofd as _ofd  # noqa: E402,F401
-from .readers import ole as _ole  # noqa: E402,F401
-from .readers import image as _image  # noqa: E402,F401
-from .readers import container as _container  # noqa: E402,F401
+# isort: off
+from .readers import pdf as _pdf  # noqa: F401
+from .readers import docx as _docx  # noqa: F401
+from .readers import ofd as _ofd  # noqa: F401
+from .readers import ole as _ole  # noqa: F401
+from .readers import image as _image  # noqa: F401
+from .readers import container as _container  # noqa: F401
+# isort: on
 
 __all__ = [
     "DEFAULT", "READERS", "TEXT_FORMATS", "Context", "ReadFailure", "ReadOptions", "ReadResult",

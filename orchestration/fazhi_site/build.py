@@ -26,7 +26,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -656,7 +656,7 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
     (stage / "build.json").write_text(
         json.dumps(
             {
-                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "warehouse_built_at": (data["build"] or {}).get("built_at"),
                 "reports": len(reports),
                 "parser_versions": parser_versions,

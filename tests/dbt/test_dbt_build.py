@@ -15,9 +15,8 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
-from fazhi_pipeline.settings import environment
-
 import fixture_warehouse as fx  # tests/dbt is on sys.path (rootdir-less test dirs)
+from fazhi_pipeline.settings import environment
 
 pytestmark = pytest.mark.integration
 
@@ -185,7 +184,7 @@ def test_derived_rates(con):
     # traffic resolved has no traffic mediated (channel
     # mismatch); screened is approximate (2500余), so no resolution rate
     assert got == EXPECTED_DERIVED
-    for f, code, ch, v, basis, fact_id, comparator in rows:
+    for _file, code, ch, _value, _basis, fact_id, comparator in rows:
         assert comparator == "="
         assert fact_id.startswith("derived:") and fact_id.endswith(code + (f":{ch}" if ch else ""))
 

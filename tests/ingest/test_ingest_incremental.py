@@ -63,7 +63,7 @@ def _decisions(frame) -> dict[str, tuple]:
 def test_unchanged_files_are_not_read_again_and_keep_their_decisions(folder, no_reads, settled):
     first = _first(folder)
     no_reads.clear()
-    again, reused = scan_incremental(folder, _stored(first))
+    _again, reused = scan_incremental(folder, _stored(first))
     assert reused == {"a.txt", "b.txt", "c.txt"}
     assert no_reads == ["empty.txt"]  # rejected files are always read again
     assert _decisions(again) == _decisions(first)
@@ -122,7 +122,7 @@ def test_verify_hashes_every_file_even_when_the_stat_key_matches(folder, no_read
     stored = _stored(first)
     stored["c.txt"]["sha256"] = "0" * 64
     no_reads.clear()
-    trusting, reused = scan_incremental(folder, stored)
+    _trusting, reused = scan_incremental(folder, stored)
     assert "c.txt" in reused and "c.txt" not in no_reads
     no_reads.clear()
     verified, reused = scan_incremental(folder, stored, verify=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 _NEWLINES = re.compile(r"\r\n?|\x0b|\x0c|\u2028|\u2029")
 _TRAIL = re.compile(r"[ \t\u3000]+\n")
@@ -58,7 +59,7 @@ def reflow(lines: list[tuple[str, float | None, float | None]]) -> str:
     margin = _quantile([r for r, _ in measured], 0.9)
     tol = 1.5 * _quantile([w for _, w in measured], 0.75)
     out = [lines[0][0]]
-    for (text, right, _), (following, _, _) in zip(lines, lines[1:]):
+    for (text, right, _), (following, _, _) in pairwise(lines):
         stripped = text.rstrip()
         wrapped = (
             right is not None and right >= margin - tol and stripped and stripped[-1] not in SENTENCE_ENDS

@@ -165,7 +165,7 @@ def _pages(text: str, tables: bool) -> list[str]:
                 rows.append(cells)
                 cells, in_row = [], False
             else:
-                cells.append("\n".join(cell_paras + [para]))
+                cells.append("\n".join([*cell_paras, para]))
                 cell_paras, in_row = [], True
         elif in_row:
             cell_paras.append(para)
@@ -175,7 +175,7 @@ def _pages(text: str, tables: bool) -> list[str]:
             if ch == "\x0c":
                 pages.append([])
     if cells or cell_paras:
-        rows.append(cells + ["\n".join(cell_paras)] if cell_paras else cells)
+        rows.append([*cells, "\n".join(cell_paras)] if cell_paras else cells)
     end_table()
     return [tidy("\n".join(p)) for p in pages]
 

@@ -79,7 +79,8 @@ def read_bytes(
         )
     fmt, reader = found
     if len(data) > opts.max_bytes:
-        return failure(fmt, "too_large", f"the file has {len(data):,} bytes, more than the {opts.max_bytes:,} allowed", reader=reader.name)
+        return failure(fmt, "too_large", f"the file has {len(data):,} bytes, more than the {opts.max_bytes:,} allowed",
+                       reader=reader.name)
     ctx = Context(options=opts, started=started, name=name)
     try:
         res = reader.read(data, fmt, ctx)
@@ -88,7 +89,8 @@ def read_bytes(
     except MemoryError:
         res = failure(fmt, "too_large", "reading the file ran out of memory", reader=reader.name)
     except Exception as exc:  # a library choking on malformed input
-        res = failure(fmt, "corrupt", f"the {fmt} file could not be read ({type(exc).__name__}: {exc})"[:300], reader=reader.name)
+        why = f"the {fmt} file could not be read ({type(exc).__name__}: {exc})"
+        res = failure(fmt, "corrupt", why[:300], reader=reader.name)
     if res.ok and not res.text.strip():
         res = res.with_(ok=False, reason="no_text", message=f"the {fmt} file holds no text")
     return res.with_(seconds=round(time.monotonic() - started, 4))

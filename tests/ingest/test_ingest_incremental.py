@@ -63,7 +63,7 @@ def _decisions(frame) -> dict[str, tuple]:
 def test_unchanged_files_are_not_read_again_and_keep_their_decisions(folder, no_reads, settled):
     first = _first(folder)
     no_reads.clear()
-    _again, reused = scan_incremental(folder, _stored(first))
+    again, reused = scan_incremental(folder, _stored(first))
     assert reused == {"a.txt", "b.txt", "c.txt"}
     assert no_reads == ["empty.txt"]  # rejected files are always read again
     assert _decisions(again) == _decisions(first)
@@ -110,7 +110,7 @@ def test_a_file_read_right_after_it_changed_is_read_again_next_time(folder, no_r
     first = _first(folder)
     assert first["stat_key"].null_count() == first.height  # all just written
     no_reads.clear()
-    again, reused = scan_incremental(folder, _stored(first))
+    _again, reused = scan_incremental(folder, _stored(first))
     assert sorted(no_reads) == sorted(first["source_file"])  # all read and hashed ...
     assert reused == {"a.txt", "b.txt", "c.txt"}  # ... and none decoded again
 

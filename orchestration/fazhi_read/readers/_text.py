@@ -41,7 +41,9 @@ def garbage_share(text: str) -> tuple[int, float]:
 # paragraph: a line ending within 1.5 characters of the margin, not at a
 # sentence end, followed by a line that does not start a heading.
 SENTENCE_ENDS = frozenset("。！？!?；;：:")
-_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十百]+[章节條条部])")
+_HEADING = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十百]+[章节條条部])"
+)
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -69,7 +71,8 @@ def reflow(lines: list[tuple[str, float | None, float | None]]) -> str:
             a, b = stripped[-1], following.lstrip()[0]
             out[-1] = out[-1].rstrip()
             # A space only between two Latin words; a number cut by the wrap is one number.
-            out.append((" " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else "") + following.lstrip())
+            space = " " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else ""
+            out.append(space + following.lstrip())
         else:
             out.append("\n" + following)
     return "".join(out)

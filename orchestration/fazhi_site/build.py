@@ -172,7 +172,8 @@ def _load(con: duckdb.DuckDBPyConnection) -> dict:
     )
     derived = _frame(
         con,
-        "select report_id, metric_code, value, channel, basis from marts.fct_metric_values where source = 'derived'",
+        "select report_id, metric_code, value, channel, basis from marts.fct_metric_values where source = 'derived' "
+        "order by report_id, metric_code, channel",
     )
     unmatched = (
         _frame(
@@ -183,11 +184,11 @@ def _load(con: duckdb.DuckDBPyConnection) -> dict:
         if has_corrections
         else pl.DataFrame()
     )
-    wide = _frame(con, "select * from marts.rpt_report_metrics_wide")
+    wide = _frame(con, "select * from marts.rpt_report_metrics_wide order by source_file")
     divisions = _frame(
         con,
         "select region_code, region_name, level, province, longitude, latitude from marts.dim_region "
-        "where longitude is not null and latitude is not null",
+        "where longitude is not null and latitude is not null order by region_code",
     )
     build = None
     if _has_table(con, "staging", "warehouse_build"):

@@ -1,4 +1,4 @@
-# fazhi: make run (build + publish the warehouse), make test (everything).
+# fazhi: make run (build + publish the warehouse), make test (lint, then everything).
 # FAZHI_REPORTS_DIR / FAZHI_WAREHOUSE / FAZHI_WORK_DB may be given relative to
 # the directory make runs in; they are made absolute before anything uses them.
 
@@ -33,7 +33,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 DBT_SOURCES := $(shell find $(DBT_DIR) \( -path '$(DBT_DIR)/target' -o -path '$(DBT_DIR)/logs' -o -path '$(DBT_DIR)/dbt_packages' \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' -o -name '*.md' \) -print 2>/dev/null)
 
-.PHONY: help setup manifest run test browser dev dbt-docs bench clean
+.PHONY: help setup manifest run lint fix test browser dev dbt-docs bench clean
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -76,7 +76,22 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 run: setup manifest  ## build the warehouse from FAZHI_REPORTS_DIR and publish it to FAZHI_WAREHOUSE
 	$(BIN)/python -m fazhi_pipeline run
 
-test: setup manifest browser  ## the whole test suite (parser, dbt build and tests, end-to-end pipeline, review site in Chromium)
+# Lint: ruff (Python; configured in pyproject.toml) and sqlfluff (the dbt
+# project's SQL; .sqlfluff, jinja templater with dbt's builtins, no database).
+# Both run even when the first fails, so one `make lint` lists everything.
+LINT_PY := orchestration tests benchmarks
+lint: setup  ## ruff and sqlfluff, no changes made
+	@status=0; \
+	$(BIN)/ruff check $(LINT_PY) || status=1; \
+	$(BIN)/sqlfluff lint $(DBT_DIR) || status=1; \
+	exit $$status
+
+fix: setup  ## what ruff and sqlfluff can fix by themselves (ruff's safe fixes; sqlfluff's layout); review the diff
+	$(BIN)/ruff check --fix $(LINT_PY) || true
+	$(BIN)/sqlfluff fix $(DBT_DIR) || true
+	$(MAKE) --no-print-directory lint
+
+test: lint setup manifest browser  ## lint, then the whole test suite (parser, dbt build and tests, end-to-end pipeline, review site in Chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The review site's tests drive Debian's Chromium through Playwright (never
@@ -106,6 +121,6 @@ bench: setup manifest  ## scale and speed benchmark (benchmarks/README.md); BENC
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:  ## remove generated files: dbt target/logs, Dagster home, caches, warehouse outputs (keeps .venv)
-	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs .dagster_home .pytest_cache .hypothesis
+	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs .dagster_home .pytest_cache .hypothesis .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 	find warehouse -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

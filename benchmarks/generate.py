@@ -93,7 +93,7 @@ def _slot_for_number(s: str, m: re.Match, orig: str) -> tuple | str:
     prev = s[start - 1] if start else ""
     nxt = s[end] if end < len(s) else ""
     full = not orig[0].isascii()
-    if prev.isascii() and prev.isalpha() or nxt.isascii() and nxt.isalpha():
+    if (prev.isascii() and prev.isalpha()) or (nxt.isascii() and nxt.isalpha()):
         return orig  # codes: 5G, ICP备12345号
     text = m.group()
     if len(text) == 4 and text.isdigit() and 1980 <= int(text) <= 2040 and (not _is_cjk(nxt) or nxt in "年度至"):
@@ -184,7 +184,7 @@ def build_template(source: str, text: str) -> Template:
 def _runs(kinds: list[str | None]) -> tuple[tuple[int, ...], ...]:
     """Maximal runs of same-kind sub-paragraphs; blank lines don't break a run."""
     runs, current, kind = [], [], None
-    for i, k in enumerate(kinds + [None]):
+    for i, k in enumerate([*kinds, None]):
         if k == "blank":
             continue
         if k is not None and k == kind:
@@ -268,10 +268,10 @@ def render(t: Template, rng: random.Random) -> tuple[str, str | None, int | None
     for run in t.runs:
         bodies = list(run)
         rng.shuffle(bodies)
-        for at, body in zip(run, bodies):
+        for at, body in zip(run, bodies, strict=False):
             order[at] = body
     out = []
-    for line, src in zip(t.lines, order):
+    for line, src in zip(t.lines, order, strict=False):
         body = t.lines[src]
         out.append(line.label + (body.fmt.format(*map(fill, body.slots)) if body.slots else body.fmt))
     return "\n".join(out), code, (t.year + shift if t.year else None)
@@ -333,7 +333,7 @@ def generate(
         first = [_write(templates, out, seed, i, 0) for i in range(start, start + n)]
     seen: set[bytes] = set()
     manifest = []
-    for i, (digest, row) in zip(range(start, start + n), first):
+    for i, (digest, row) in zip(range(start, start + n), first, strict=False):
         attempt = 0
         while digest in seen:  # practically never: re-roll until distinct
             attempt += 1

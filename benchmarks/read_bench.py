@@ -56,7 +56,8 @@ def bench_read(repeat: int = 3, ocr_pages: int = 2, say=print) -> dict:
     texts = [fx.seed_text(i) for i in range(len(fx.SEEDS))]
     say("  generate fixtures: PDF, PDF with tables, DOCX, OFD per sample")
     pdfs = [fx.make_pdf(fx.chunks(t)) for t in texts]
-    table = [["类别", "收案数", "结案数", "纠错率"]] + [[f"类别{i}", str(100 + i), str(90 + i), f"{i}.5%"] for i in range(12)]
+    table = [["类别", "收案数", "结案数", "纠错率"]]
+    table += [[f"类别{i}", str(100 + i), str(90 + i), f"{i}.5%"] for i in range(12)]
     table_pdfs = [fx.make_pdf(fx.chunks(texts[0])[:1], table=table)]
     docxs = [fx.make_docx(t) for t in texts]
     ofds = [fx.make_ofd(fx.chunks(t)) for t in texts]
@@ -76,8 +77,9 @@ def bench_read(repeat: int = 3, ocr_pages: int = 2, say=print) -> dict:
     images = [fx.png_bytes(fx.page_image(p)) for p in pages]
     for name, files in (("ocr_pdf", scanned), ("ocr_image", images)):
         out[name] = _measure(files, 1, expected=pages)
-        say(f"  {name}: {out[name]['pages_per_s']:.2f} pages/s ({out[name]['seconds'] / out[name]['pages']:.1f} s/page), "
-            f"{out[name]['digit_recall']:.1%} of the digits")
+        got = out[name]
+        say(f"  {name}: {got['pages_per_s']:.2f} pages/s ({got['seconds'] / got['pages']:.1f} s/page), "
+            f"{got['digit_recall']:.1%} of the digits")
     return out
 
 

@@ -33,7 +33,7 @@ import threading
 import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -546,7 +546,8 @@ def machine() -> dict:
         pass
     mem_gb = None
     try:
-        kb = int(next(ln for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")).split()[1])
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        kb = int(next(ln for ln in meminfo if ln.startswith("MemTotal")).split()[1])
         mem_gb = round(kb / 2**20, 1)
     except (OSError, StopIteration, ValueError):
         pass
@@ -592,10 +593,12 @@ def table(res: dict) -> list[tuple[str, str, str, str]]:
     i = res.get("incremental")
     if i:
         b, a = i["build"], i["add_one"]
-        rows.append((f"build {i['reports']:,} reports from scratch", f"{b['seconds']:.1f} s" + ("" if b["ok"] else " (FAILED)"), "", ""))
+        rows.append((f"build {i['reports']:,} reports from scratch",
+                     f"{b['seconds']:.1f} s" + ("" if b["ok"] else " (FAILED)"), "", ""))
         if i.get("rerun"):
             r = i["rerun"]
-            rows.append(("re-run with nothing changed", f"{r['seconds']:.1f} s" + ("" if r["ok"] else " (FAILED)"), "", ""))
+            rows.append(("re-run with nothing changed",
+                         f"{r['seconds']:.1f} s" + ("" if r["ok"] else " (FAILED)"), "", ""))
         rows.append((f"add 1 report to {i['reports']:,}", f"{a['seconds']:.1f} s" + ("" if a["ok"] else " (FAILED)"),
                      "<= 10 s", verdict(b["ok"] and a["ok"] and a["seconds"] <= 10)))
         peak = max(b["peak_pss_mb"], a["peak_pss_mb"])
@@ -622,15 +625,17 @@ def table(res: dict) -> list[tuple[str, str, str, str]]:
         z = u.get("sensor")
         if z:
             rows.append(("same, started by the sensor (run created to finished)",
-                         f"{z['created_to_finished_s']:.1f} s = {z['to_make_run']:.2f}x (queued {z['created_to_started_s']:.1f} s)",
+                         f"{z['created_to_finished_s']:.1f} s = {z['to_make_run']:.2f}x "
+                         f"(queued {z['created_to_started_s']:.1f} s)",
                          "<= 1.5x make run", verdict(z["status"] == "SUCCESS" and z["to_make_run"] <= 1.5)))
-        rows.append(("make dev stops after SIGTERM", f"{u['dev_stop_s']:.1f} s", "<= 60 s", verdict(u["dev_stop_s"] <= 60)))
+        rows.append(("make dev stops after SIGTERM", f"{u['dev_stop_s']:.1f} s", "<= 60 s",
+                     verdict(u["dev_stop_s"] <= 60)))
     return rows
 
 
 def render_table(rows: list[tuple[str, str, str, str]]) -> str:
     head = ("measure", "result", "target", "")
-    widths = [max(len(r[c]) for r in rows + [head]) for c in range(4)]
+    widths = [max(len(r[c]) for r in [*rows, head]) for c in range(4)]
     fmt = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
     lines = [fmt.format(*head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += [fmt.format(*r) for r in rows]
@@ -662,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     load_before = os.getloadavg()
     res: dict = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "git": git_rev(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"), "git": git_rev(),
         "machine": info, "load_before": [round(x, 2) for x in load_before], "seed": args.seed,
     }
     say(f"fazhi benchmark: {info['cores']} cores, {info['cpu']}, load {load_before[0]:.2f}, "
@@ -676,7 +681,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if {"empty", "e2e", "incremental", "ui"} & set(stages):
             shutil.rmtree(OUT / "logs", ignore_errors=True)  # pipeline logs of this run only
-            say("prepare: load the pipeline definitions once (dbt manifest is parsed here if stale, as `make manifest` does)")
+            say("prepare: load the pipeline definitions once "
+                "(dbt manifest is parsed here if stale, as `make manifest` does)")
             prepare_pipeline()
         if "parse" in stages or "e2e" in stages:
             total = max(n for stage, n in (("parse", args.parse_n), ("e2e", args.e2e_n)) if stage in stages)
@@ -737,7 +743,7 @@ def main(argv: list[str] | None = None) -> int:
 
     res["load_after"] = [round(x, 2) for x in os.getloadavg()]
     rows = table(res)
-    res["table"] = [dict(zip(("measure", "result", "target", "verdict"), r)) for r in rows]
+    res["table"] = [dict(zip(("measure", "result", "target", "verdict"), r, strict=False)) for r in rows]
     text = render_table(rows)
     print()
     print(f"fazhi benchmark {res['date']} (git {res['git']}), {info['cores']} cores ({info['cpu']}), "
@@ -747,7 +753,8 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {path.relative_to(REPO)}")
     # Misses are findings, not errors; a pipeline run that failed is an error.
-    runs = [res.get("empty"), res.get("e2e")] + [res.get("incremental", {}).get(k) for k in ("build", "rerun", "add_one")]
+    incremental = res.get("incremental", {})
+    runs = [res.get("empty"), res.get("e2e")] + [incremental.get(k) for k in ("build", "rerun", "add_one")]
     runs += [res.get("ui", {}).get("make_run")]
     runs += [{"ok": r["status"] == "SUCCESS"} for r in (res.get("ui", {}).get(k) for k in ("graphql", "sensor")) if r]
     return 0 if all(r["ok"] for r in runs if r) else 1

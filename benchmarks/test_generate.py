@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import generate as g  # noqa: E402
-
-from fazhi_parse.regions import division_table  # noqa: E402
-from fazhi_parse.text import to_simplified  # noqa: E402
+import generate as g
+from fazhi_parse.regions import division_table
+from fazhi_parse.text import to_simplified
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
@@ -108,7 +107,7 @@ def test_years_shift_together(corpus):
     for row in manifest[:50]:
         before = [int(y) for y in YEAR.findall(to_simplified(_sample_text(row["sample"]))[0])]
         after = [int(y) for y in YEAR.findall(to_simplified((out / row["source_file"]).read_text("utf-8"))[0])]
-        shifts = {b - a for a, b in zip(sorted(before), sorted(after))}
+        shifts = {b - a for a, b in zip(sorted(before), sorted(after), strict=False)}
         assert len(after) == len(before) and len(shifts) == 1, row
 
 
@@ -134,6 +133,6 @@ def test_counts_share_one_factor(corpus):
         after = sorted(int(x) for x in count.findall(to_simplified((out / row["source_file"]).read_text("utf-8"))[0]))
         assert len(before) == len(after) and before, row
         factor = after[-1] / before[-1]
-        assert 0.5 - 1e-9 <= factor * (1 + 0.5 / before[-1]) and factor <= 2.0 * (1 + 0.5 / before[-1]), row
-        for b, a in zip(before, after):
+        assert factor * (1 + 0.5 / before[-1]) >= 0.5 - 1e-9 and factor <= 2.0 * (1 + 0.5 / before[-1]), row
+        for b, a in zip(before, after, strict=False):
             assert abs(a - b * factor) <= 1.01 or (b == 0 and a == 0), (row, b, a, factor)

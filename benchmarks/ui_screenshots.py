@@ -77,8 +77,8 @@ def shoot(port: int) -> list[Path]:
 def with_own_dev() -> None:
     work = Path(tempfile.mkdtemp(prefix="fazhi-screens-"))
     port = 3900 + os.getpid() % 90
-    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home"), "FAZHI_WAREHOUSE": str(work / "wh" / "fazhi.duckdb"),
-           "DAGSTER_PORT": str(port)}
+    env = {**os.environ, "DAGSTER_HOME": str(work / "dagster_home"),
+           "FAZHI_WAREHOUSE": str(work / "wh" / "fazhi.duckdb"), "DAGSTER_PORT": str(port)}
     env.pop("FAZHI_WORK_DB", None)
     try:
         for _ in range(2):  # a build, then a run with nothing new (dbt skipped)

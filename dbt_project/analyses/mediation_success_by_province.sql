@@ -2,35 +2,54 @@
 -- disputes resolved / disputes mediated (same channel, exact counts) next to
 -- the average of the rates the reports state themselves (one per report,
 -- the general channel's when stated).
-with derived as (
-    select report_id, channel, numerator as resolved, denominator as mediated
-    from {{ ref('fct_mediation') }}
+with mediation as (
+    select * from {{ ref('fct_mediation') }}
+),
+
+reports as (
+    select * from {{ ref('dim_report') }}
+),
+
+regions as (
+    select * from {{ ref('dim_region') }}
+),
+
+derived as (
+    select
+        report_id,
+        channel,
+        numerator as resolved,
+        denominator as mediated
+    from mediation
     where metric_code = 'mediation.success_rate' and source = 'derived'
 ),
 
 stated as (
     -- one stated rate per report: the general channel's if stated, else the first
-    select report_id, value as stated_rate
-    from {{ ref('fct_mediation') }}
+    select
+        report_id,
+        value as stated_rate
+    from mediation
     where metric_code = 'mediation.success_rate' and source = 'stated'
-    qualify row_number() over (
-        partition by report_id order by channel = 'general' desc, char_start
-    ) = 1
+    qualify
+        row_number() over (
+            partition by report_id order by channel = 'general' desc, char_start asc
+        ) = 1
 ),
 
 per_report as (
     select
-        r.report_id,
-        r.report_year,
-        g.province,
-        sum(d.resolved) as resolved,
-        sum(d.mediated) as mediated,
-        any_value(s.stated_rate) as stated_rate
-    from {{ ref('dim_report') }} as r
-    left join {{ ref('dim_region') }} as g on g.region_code = r.region_code
-    left join derived as d on d.report_id = r.report_id
-    left join stated as s on s.report_id = r.report_id
-    where d.report_id is not null or s.report_id is not null
+        reports.report_id,
+        reports.report_year,
+        regions.province,
+        sum(derived.resolved) as resolved,
+        sum(derived.mediated) as mediated,
+        any_value(stated.stated_rate) as stated_rate
+    from reports
+    left join regions on reports.region_code = regions.region_code
+    left join derived on reports.report_id = derived.report_id
+    left join stated on reports.report_id = stated.report_id
+    where derived.report_id is not null or stated.report_id is not null
     group by all
 )
 

@@ -2,14 +2,26 @@
 -- Reconsideration cases accepted should not exceed applications received
 -- (first exact figure of each in a report). A warning: reports sometimes count
 -- carried-over cases, and a breach is worth reading, not blocking the build.
-with firsts as (
-    select report_id, stage, case_count
-    from {{ ref('fct_cases') }}
+with cases as (
+    select * from {{ ref('fct_cases') }}
+),
+
+firsts as (
+    select
+        report_id,
+        stage,
+        case_count
+    from cases
     where domain = 'admin_review' and figure_rank = 1 and comparator = '='
 )
 
-select r.report_id, r.case_count as received, a.case_count as accepted
-from firsts as r
-inner join firsts as a on a.report_id = r.report_id
-where r.stage = 'received' and a.stage = 'accepted'
-  and a.case_count > r.case_count
+select
+    received.report_id,
+    received.case_count as received,
+    accepted.case_count as accepted
+from firsts as received
+inner join firsts as accepted on received.report_id = accepted.report_id
+where
+    received.stage = 'received'
+    and accepted.stage = 'accepted'
+    and accepted.case_count > received.case_count

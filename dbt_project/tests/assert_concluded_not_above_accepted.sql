@@ -2,14 +2,26 @@
 -- Reconsideration cases concluded should not exceed cases accepted (first
 -- exact figure of each). A warning: concluded counts can include cases
 -- carried over from the previous year.
-with firsts as (
-    select report_id, stage, case_count
-    from {{ ref('fct_cases') }}
+with cases as (
+    select * from {{ ref('fct_cases') }}
+),
+
+firsts as (
+    select
+        report_id,
+        stage,
+        case_count
+    from cases
     where domain = 'admin_review' and figure_rank = 1 and comparator = '='
 )
 
-select c.report_id, a.case_count as accepted, c.case_count as concluded
-from firsts as c
-inner join firsts as a on a.report_id = c.report_id
-where c.stage = 'concluded' and a.stage = 'accepted'
-  and c.case_count > a.case_count
+select
+    concluded.report_id,
+    accepted.case_count as accepted,
+    concluded.case_count as concluded
+from firsts as concluded
+inner join firsts as accepted on concluded.report_id = accepted.report_id
+where
+    concluded.stage = 'concluded'
+    and accepted.stage = 'accepted'
+    and concluded.case_count > accepted.case_count

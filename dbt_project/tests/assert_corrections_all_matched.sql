@@ -4,6 +4,15 @@
 -- removes the line. The build and publish go on.
 {{ config(severity='warn') }}
 
-select line_no, action, file_key, source_file, char_start, char_length, figure_text, text_at_span, unmatched_reason
+select
+    line_no,
+    action,
+    file_key,
+    source_file,
+    char_start,
+    char_length,
+    figure_text,
+    text_at_span,
+    unmatched_reason
 from {{ ref('fct_corrections') }}
 where status = 'unmatched'

@@ -6,15 +6,27 @@
 
 -- Shown in Dagster as a check on derived_rate_rules (a test on several nodes needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'derived_rate_rules'}}}) }}
-select r.metric_code, r.denominator_metric, m.definition
-from {{ ref('derived_rate_rules') }} as r
-inner join {{ ref('dim_metric') }} as m on m.metric_code = r.metric_code
-left join {{ ref('dim_metric') }} as n on n.metric_code = r.numerator_metric
-left join {{ ref('dim_metric') }} as d on d.metric_code = r.denominator_metric
-where m.measure <> 'rate'
-   or n.measure is distinct from 'count'
-   or d.measure is distinct from 'count'
-   or n.domain is distinct from m.domain
-   or d.domain is distinct from m.domain
-   or (lower(m.definition) like '%share of concluded%' and r.denominator_metric not like '%.concluded')
-   or (lower(m.definition) like '%share of accepted%' and r.denominator_metric not like '%.accepted')
+with derived_rate_rules as (
+    select * from {{ ref('derived_rate_rules') }}
+),
+
+metric_catalog as (
+    select * from {{ ref('metric_catalog') }}
+)
+
+select
+    rules.metric_code,
+    rules.denominator_metric,
+    rates.definition
+from derived_rate_rules as rules
+inner join metric_catalog as rates on rules.metric_code = rates.metric_code
+left join metric_catalog as numerators on rules.numerator_metric = numerators.metric_code
+left join metric_catalog as denominators on rules.denominator_metric = denominators.metric_code
+where
+    rates.measure <> 'rate'
+    or numerators.measure is distinct from 'count'
+    or denominators.measure is distinct from 'count'
+    or numerators.domain is distinct from rates.domain
+    or denominators.domain is distinct from rates.domain
+    or (lower(rates.definition) like '%share of concluded%' and rules.denominator_metric not like '%.concluded')
+    or (lower(rates.definition) like '%share of accepted%' and rules.denominator_metric not like '%.accepted')

@@ -4,19 +4,34 @@
 -- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
 
-select d.fact_id, d.value, d.numerator, d.denominator, n.value as n_value, q.value as d_value
-from {{ ref('int_rates_derived') }} as d
-left join {{ ref('fct_metric_values') }} as n on n.fact_id = d.numerator_fact_id
-left join {{ ref('fct_metric_values') }} as q on q.fact_id = d.denominator_fact_id
-where n.fact_id is null
-   or q.fact_id is null
-   or n.report_id <> d.report_id
-   or q.report_id <> d.report_id
-   or n.metric_code <> d.numerator_metric
-   or q.metric_code <> d.denominator_metric
-   or n.value <> d.numerator
-   or q.value <> d.denominator
-   or n.comparator <> '='
-   or q.comparator <> '='
-   or d.denominator <= 0
-   or abs(d.value - round(100.0 * d.numerator / d.denominator, 2)) > 0.001
+with rates_derived as (
+    select * from {{ ref('int_rates_derived') }}
+),
+
+metric_values as (
+    select * from {{ ref('fct_metric_values') }}
+)
+
+select
+    derived.fact_id,
+    derived.value,
+    derived.numerator,
+    derived.denominator,
+    numerators.value as n_value,
+    denominators.value as d_value
+from rates_derived as derived
+left join metric_values as numerators on derived.numerator_fact_id = numerators.fact_id
+left join metric_values as denominators on derived.denominator_fact_id = denominators.fact_id
+where
+    numerators.fact_id is null
+    or denominators.fact_id is null
+    or numerators.report_id <> derived.report_id
+    or denominators.report_id <> derived.report_id
+    or numerators.metric_code <> derived.numerator_metric
+    or denominators.metric_code <> derived.denominator_metric
+    or numerators.value <> derived.numerator
+    or denominators.value <> derived.denominator
+    or numerators.comparator <> '='
+    or denominators.comparator <> '='
+    or derived.denominator <= 0
+    or abs(derived.value - round(100.0 * derived.numerator / derived.denominator, 2)) > 0.001

@@ -9,33 +9,76 @@
 -- Shown in Dagster as a check on stg_parser__mentions (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'stg_parser__mentions'}}}) }}
 
-with spans as (
-    select 'mention' as kind, report_id, cast(mention_no as varchar) as id, sentence_no,
-           char_start, char_length, figure_text
-    from {{ ref('stg_parser__mentions') }}
+with mentions as (
+    select * from {{ ref('stg_parser__mentions') }}
+),
+
+facts as (
+    select * from {{ ref('stg_parser__facts') }}
+),
+
+report_files as (
+    select * from {{ ref('stg_raw__report_files') }}
+),
+
+sentences as (
+    select * from {{ ref('stg_parser__sentences') }}
+),
+
+spans as (
+    select
+        'mention' as kind,
+        report_id,
+        cast(mention_no as varchar) as id,
+        sentence_no,
+        char_start,
+        char_length,
+        figure_text
+    from mentions
     union all
-    select 'fact', report_id, fact_id, sentence_no, char_start, char_length, figure_text
-    from {{ ref('stg_parser__facts') }}
+    select
+        'fact' as kind,
+        report_id,
+        fact_id as id,
+        sentence_no,
+        char_start,
+        char_length,
+        figure_text
+    from facts
 ),
 
 lengths as (
-    select report_id, text_length
-    from {{ ref('stg_raw__report_files') }}
+    select
+        report_id,
+        text_length
+    from report_files
     where status = 'accepted'
 )
 
-select s.*, l.text_length, t.char_start as sentence_start, t.char_length as sentence_length
-from spans as s
-left join lengths as l on l.report_id = s.report_id
-left join {{ ref('stg_parser__sentences') }} as t
-    on t.report_id = s.report_id and t.sentence_no = s.sentence_no
-where l.text_length is null
-   or t.sentence_text is null
-   or s.char_start is null
-   or s.char_length is null
-   or s.char_start < 1
-   or s.char_length < 1
-   or s.char_start + s.char_length - 1 > l.text_length
-   or s.char_start < t.char_start
-   or s.char_start + s.char_length > t.char_start + t.char_length
-   or substr(t.sentence_text, s.char_start - t.char_start + 1, s.char_length) is distinct from s.figure_text
+select
+    spans.kind,
+    spans.report_id,
+    spans.id,
+    spans.sentence_no,
+    spans.char_start,
+    spans.char_length,
+    spans.figure_text,
+    lengths.text_length,
+    sentences.char_start as sentence_start,
+    sentences.char_length as sentence_length
+from spans
+left join lengths on spans.report_id = lengths.report_id
+left join sentences
+    on spans.report_id = sentences.report_id and spans.sentence_no = sentences.sentence_no
+where
+    lengths.text_length is null
+    or sentences.sentence_text is null
+    or spans.char_start is null
+    or spans.char_length is null
+    or spans.char_start < 1
+    or spans.char_length < 1
+    or spans.char_start + spans.char_length - 1 > lengths.text_length
+    or spans.char_start < sentences.char_start
+    or spans.char_start + spans.char_length > sentences.char_start + sentences.char_length
+    or substr(sentences.sentence_text, spans.char_start - sentences.char_start + 1, spans.char_length)
+    is distinct from spans.figure_text

@@ -7,15 +7,31 @@
 -- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
 
-select m.fact_id, f.measure_kind, f.parent_fact_id, f.is_duplicate, f.section_kind, f.period_kind, f.scope
-from {{ ref('fct_metric_values') }} as m
-inner join {{ ref('stg_parser__facts') }} as f on f.fact_id = m.fact_id
-where m.source = 'stated'
-  and (
-    f.measure_kind <> 'level'
-    or f.parent_fact_id is not null
-    or f.is_duplicate
-    or f.section_kind = 'plans'
-    or f.period_kind <> 'year'
-    or f.scope <> 'region'
-  )
+with metric_values as (
+    select * from {{ ref('fct_metric_values') }}
+),
+
+facts as (
+    select * from {{ ref('stg_parser__facts') }}
+)
+
+select
+    metric_values.fact_id,
+    facts.measure_kind,
+    facts.parent_fact_id,
+    facts.is_duplicate,
+    facts.section_kind,
+    facts.period_kind,
+    facts.scope
+from metric_values
+inner join facts on metric_values.fact_id = facts.fact_id
+where
+    metric_values.source = 'stated'
+    and (
+        facts.measure_kind <> 'level'
+        or facts.parent_fact_id is not null
+        or facts.is_duplicate
+        or facts.section_kind = 'plans'
+        or facts.period_kind <> 'year'
+        or facts.scope <> 'region'
+    )

@@ -4,22 +4,41 @@
 -- Shown in Dagster as a check on dim_report (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'dim_report'}}}) }}
 
-with accepted as (
-    select distinct report_id from {{ ref('stg_raw__report_files') }} where status = 'accepted'
+with report_files as (
+    select * from {{ ref('stg_raw__report_files') }}
+),
+
+reports as (
+    select * from {{ ref('dim_report') }}
+),
+
+documents as (
+    select * from {{ ref('stg_parser__documents') }}
+),
+
+accepted as (
+    select distinct report_id from report_files
+    where status = 'accepted'
 ),
 
 checks as (
-    select a.report_id, 'accepted file missing from dim_report' as problem
-    from accepted as a
-    where a.report_id not in (select report_id from {{ ref('dim_report') }})
+    select
+        report_id,
+        'accepted file missing from dim_report' as problem
+    from accepted
+    where report_id not in (select reports.report_id from reports)
     union all
-    select r.report_id, 'dim_report row for a file not accepted'
-    from {{ ref('dim_report') }} as r
-    where r.report_id not in (select report_id from accepted)
+    select
+        report_id,
+        'dim_report row for a file not accepted' as problem
+    from reports
+    where report_id not in (select accepted.report_id from accepted)
     union all
-    select a.report_id, 'accepted file never parsed (no staging.documents row)'
-    from accepted as a
-    where a.report_id not in (select report_id from {{ ref('stg_parser__documents') }})
+    select
+        report_id,
+        'accepted file never parsed (no staging.documents row)' as problem
+    from accepted
+    where report_id not in (select documents.report_id from documents)
 )
 
 select * from checks

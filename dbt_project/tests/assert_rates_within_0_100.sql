@@ -4,8 +4,22 @@
 -- Shown in Dagster as a check on fct_metric_values (a test on several models needs one named).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_metric_values'}}}) }}
 
-select m.fact_id, m.metric_code, m.value, m.source, m.figure_text
-from {{ ref('fct_metric_values') }} as m
-inner join {{ ref('dim_metric') }} as d on d.metric_code = m.metric_code
-where d.measure = 'rate'
-  and (m.value < 0 or m.value > 100)
+with metric_values as (
+    select * from {{ ref('fct_metric_values') }}
+),
+
+metrics as (
+    select * from {{ ref('dim_metric') }}
+)
+
+select
+    metric_values.fact_id,
+    metric_values.metric_code,
+    metric_values.value,
+    metric_values.source,
+    metric_values.figure_text
+from metric_values
+inner join metrics on metric_values.metric_code = metrics.metric_code
+where
+    metrics.measure = 'rate'
+    and (metric_values.value < 0 or metric_values.value > 100)

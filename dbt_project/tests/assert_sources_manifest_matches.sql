@@ -7,6 +7,11 @@
 -- which would change figures if half understood, it can only fail to cite.
 {{ config(severity='warn') }}
 
-select line_no, source_file, url, problem, sources_file
+select
+    line_no,
+    source_file,
+    url,
+    problem,
+    sources_file
 from {{ ref('int_report_sources') }}
 where problem is not null

@@ -17,8 +17,8 @@ Formats are detected by content, not by file name. See README.md.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import detect as _detect
 from .options import DEFAULT, ReadOptions
@@ -26,12 +26,14 @@ from .registry import READERS, Context, Reader, find, register
 from .result import ReadFailure, ReadResult, Span, failure
 
 # Importing the readers registers them, in this order (the first sniff that matches wins).
-from .readers import pdf as _pdf  # noqa: E402,F401
-from .readers import docx as _docx  # noqa: E402,F401
-from .readers import ofd as _ofd  # noqa: E402,F401
-from .readers import ole as _ole  # noqa: E402,F401
-from .readers import image as _image  # noqa: E402,F401
-from .readers import container as _container  # noqa: E402,F401
+# isort: off
+from .readers import pdf as _pdf  # noqa: F401
+from .readers import docx as _docx  # noqa: F401
+from .readers import ofd as _ofd  # noqa: F401
+from .readers import ole as _ole  # noqa: F401
+from .readers import image as _image  # noqa: F401
+from .readers import container as _container  # noqa: F401
+# isort: on
 
 __all__ = [
     "DEFAULT", "READERS", "TEXT_FORMATS", "Context", "ReadFailure", "ReadOptions", "ReadResult",
@@ -77,7 +79,8 @@ def read_bytes(
         )
     fmt, reader = found
     if len(data) > opts.max_bytes:
-        return failure(fmt, "too_large", f"the file has {len(data):,} bytes, more than the {opts.max_bytes:,} allowed", reader=reader.name)
+        return failure(fmt, "too_large", f"the file has {len(data):,} bytes, more than the {opts.max_bytes:,} allowed",
+                       reader=reader.name)
     ctx = Context(options=opts, started=started, name=name)
     try:
         res = reader.read(data, fmt, ctx)
@@ -86,7 +89,8 @@ def read_bytes(
     except MemoryError:
         res = failure(fmt, "too_large", "reading the file ran out of memory", reader=reader.name)
     except Exception as exc:  # a library choking on malformed input
-        res = failure(fmt, "corrupt", f"the {fmt} file could not be read ({type(exc).__name__}: {exc})"[:300], reader=reader.name)
+        why = f"the {fmt} file could not be read ({type(exc).__name__}: {exc})"
+        res = failure(fmt, "corrupt", why[:300], reader=reader.name)
     if res.ok and not res.text.strip():
         res = res.with_(ok=False, reason="no_text", message=f"the {fmt} file holds no text")
     return res.with_(seconds=round(time.monotonic() - started, 4))

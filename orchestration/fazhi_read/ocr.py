@@ -43,9 +43,9 @@ def recognise(image, *, threads: int = 1, reflow: bool = True) -> tuple[str, flo
     """Text of a PIL image in reading order (lines top to bottom, boxes left to
     right; lines wrapped at the right margin joined back when ``reflow``) and the
     mean confidence weighted by characters; ('', None) if nothing."""
-    from .readers._text import reflow as join_wrapped
-
     import numpy as np
+
+    from .readers._text import reflow as join_wrapped
 
     arr = np.asarray(image.convert("RGB"))[:, :, ::-1]  # RGB -> BGR, as OpenCV expects
     result, _ = _engine(threads)(arr)

@@ -3,8 +3,8 @@ that calls ``register`` with a sniffing function and a reading function."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .options import ReadOptions
 from .result import ReadResult

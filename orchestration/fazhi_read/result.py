@@ -93,7 +93,7 @@ class ReadResult:
             for i, s in enumerate(self.spans)
         ]
 
-    def with_(self, **changes) -> "ReadResult":
+    def with_(self, **changes) -> ReadResult:
         return replace(self, **changes)
 
 

@@ -66,7 +66,8 @@ def open_checked(data: bytes, opts: ReadOptions, what: str) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise ReadFailure("corrupt", f"the {what} is a damaged or truncated ZIP container ({exc})") from None
     if len(infos) > opts.max_zip_members:
-        raise ReadFailure("zip_bomb", f"the {what} holds {len(infos)} files, more than the {opts.max_zip_members} allowed")
+        raise ReadFailure("zip_bomb",
+                          f"the {what} holds {len(infos)} files, more than the {opts.max_zip_members} allowed")
     total = 0
     for info in infos:
         total += info.file_size

@@ -31,7 +31,7 @@ def flatten(rows: list[list]) -> str:
     for row in rows[1:]:
         label = row[0]
         parts = [label] if label else []
-        for h, cell in zip(header[1:], row[1:]):
+        for h, cell in zip(header[1:], row[1:], strict=False):
             if not cell or cell == label:
                 continue
             parts.append(f"{h}：{cell}" if h else cell)

@@ -26,7 +26,7 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -64,7 +64,11 @@ SCOPE_LABELS = {
     "subtype": "某一类",
     "court": "法院",
 }
-KIND_ZH = {"rule_of_law_report": "法治政府建设报告", "other_government_text": "其他政府文件", "court_document": "法院文件"}
+KIND_ZH = {
+    "rule_of_law_report": "法治政府建设报告",
+    "other_government_text": "其他政府文件",
+    "court_document": "法院文件",
+}
 TEXT_BATCH = 500  # reports whose texts and figures are read at a time
 
 
@@ -163,10 +167,13 @@ def _load(con: duckdb.DuckDBPyConnection) -> dict:
     sql = _FIGURES_SQL if has_corrections else _FIGURES_SQL.replace(
         "union all select * from rejected\n", ""
     )
-    metrics = _frame(con, "select metric_code, domain, measure, unit, label_zh from marts.dim_metric order by metric_code")
+    metrics = _frame(
+        con, "select metric_code, domain, measure, unit, label_zh from marts.dim_metric order by metric_code"
+    )
     derived = _frame(
         con,
-        "select report_id, metric_code, value, channel, basis from marts.fct_metric_values where source = 'derived'",
+        "select report_id, metric_code, value, channel, basis from marts.fct_metric_values where source = 'derived' "
+        "order by report_id, metric_code, channel",
     )
     unmatched = (
         _frame(
@@ -177,11 +184,11 @@ def _load(con: duckdb.DuckDBPyConnection) -> dict:
         if has_corrections
         else pl.DataFrame()
     )
-    wide = _frame(con, "select * from marts.rpt_report_metrics_wide")
+    wide = _frame(con, "select * from marts.rpt_report_metrics_wide order by source_file")
     divisions = _frame(
         con,
         "select region_code, region_name, level, province, longitude, latitude from marts.dim_region "
-        "where longitude is not null and latitude is not null",
+        "where longitude is not null and latitude is not null order by region_code",
     )
     build = None
     if _has_table(con, "staging", "warehouse_build"):
@@ -322,9 +329,15 @@ def _legend() -> str:
     )
     domains = "".join(
         f'<span class="fig k-stated d-{d}">{_esc(z)}</span>'
-        for d, z in (("admin_review", "行政复议"), ("admin_litigation", "行政诉讼"), ("mediation", "调解"), ("legal_aid", "法律援助"))
+        for d, z in (
+            ("admin_review", "行政复议"),
+            ("admin_litigation", "行政诉讼"),
+            ("mediation", "调解"),
+            ("legal_aid", "法律援助"),
+        )
     )
-    return f'<div class="legend"><span class="legend-title">图例</span>{items}<span class="legend-title">领域</span>{domains}</div>'
+    return (f'<div class="legend"><span class="legend-title">图例</span>{items}'
+            f'<span class="legend-title">领域</span>{domains}</div>')
 
 
 def _source_link(report: dict) -> str:
@@ -365,8 +378,9 @@ def report_page(
             extra += f' · {_esc(SCOPE_LABELS.get(f.get("scope"), f.get("scope") or ""))}</small>'
         rows.append(
             f'<li class="fact k-{f["kind"]}"><button type="button" class="fact-link" data-target="{span_id(f)}">'
-            f'<span class="fig k-{f["kind"]} d-{domains.get(f.get("metric_code") or "", "none")}">{_esc(f["figure_text"])}</span> '
-            f'{_esc(label)} <b>{_esc(f.get("comparator") or "")} {_esc(_num(f.get("value")))}</b>{extra}'
+            f'<span class="fig k-{f["kind"]} d-{domains.get(f.get("metric_code") or "", "none")}">'
+            f'{_esc(f["figure_text"])}</span> '
+            f"{_esc(label)} <b>{_esc(f.get('comparator') or '')} {_esc(_num(f.get('value')))}</b>{extra}"
             f'<span class="kind">{_esc(KIND_LABELS[f["kind"]])}</span></button></li>'
         )
     for d in derived:
@@ -393,12 +407,15 @@ def report_page(
     }
     year = report.get("report_year")
     meta = [
-        ("地区", f'{_esc(_region_path(report))} <small>{_esc(report.get("region_code") or "")}</small>'),
+        ("地区", f"{_esc(_region_path(report))} <small>{_esc(report.get('region_code') or '')}</small>"),
         ("年度", _esc(year if year is not None else "(未识别)")),
         ("发布机关", _esc(report.get("issuer") or "(未识别)")),
         ("类型", _esc(KIND_ZH.get(report.get("kind"), report.get("kind")))),
-        ("格式", _esc(f'{report.get("media_type") or ""} · {report.get("encoding") or ""} · {report.get("script") or ""}')),
-        ("源文件", f'<code>{_esc(report["source_file"])}</code>'),
+        (
+            "格式",
+            _esc(f"{report.get('media_type') or ''} · {report.get('encoding') or ''} · {report.get('script') or ''}"),
+        ),
+        ("源文件", f"<code>{_esc(report['source_file'])}</code>"),
         ("发布日期", _esc(report.get("published_on") or "")),
         ("来源网址", _source_link(report)),
         ("官方网站", _official_note(report)),
@@ -412,7 +429,8 @@ def report_page(
             f"{_esc(u['unmatched_reason'])} (原文此处: 「{_esc(u.get('text_at_span') or '')}」)</li>"
             for u in unmatched
         )
-        stale = f'<div class="warn" id="unmatched"><b>本报告有 {len(unmatched)} 条更正未匹配,未生效:</b><ul>{items}</ul></div>'
+        stale = (f'<div class="warn" id="unmatched"><b>本报告有 {len(unmatched)} 条更正未匹配,未生效:</b>'
+                 f'<ul>{items}</ul></div>')
 
     title = report.get("title") or report["source_file"]
     return (
@@ -442,13 +460,17 @@ def report_page(
     )
 
 
-def index_page(reports: list[dict], build: dict | None, parser_versions: list[str], unmatched: list[dict], n_divisions: dict) -> str:
+def index_page(
+    reports: list[dict], build: dict | None, parser_versions: list[str], unmatched: list[dict], n_divisions: dict
+) -> str:
     years = sorted({r["report_year"] for r in reports if r["report_year"] is not None})
     provinces = sorted({r["province"] or "(未识别)" for r in reports})
     cells: dict[tuple[str, int | None], list[dict]] = {}
     for r in reports:
         cells.setdefault((r["province"] or "(未识别)", r["report_year"]), []).append(r)
-    head = "".join(f"<th>{y}</th>" for y in years) + ("<th>年度未识别</th>" if any(r["report_year"] is None for r in reports) else "")
+    head = "".join(f"<th>{y}</th>" for y in years) + (
+        "<th>年度未识别</th>" if any(r["report_year"] is None for r in reports) else ""
+    )
     col_years = years + ([None] if any(r["report_year"] is None for r in reports) else [])
     body = []
     for p in provinces:
@@ -458,9 +480,12 @@ def index_page(reports: list[dict], build: dict | None, parser_versions: list[st
             regions = len({r["region_code"] for r in got if r["region_code"]})
             total = n_divisions.get(p, 0)
             if got:
-                title = f"{p} {y or ''}: {len(got)} 份报告,{regions} 个区划有报告,{max(total - regions, 0)} 个区划无报告"
+                title = (
+                    f"{p} {y or ''}: {len(got)} 份报告,{regions} 个区划有报告,{max(total - regions, 0)} 个区划无报告"
+                )
                 tds.append(
-                    f'<td class="has" title="{_esc(title)}"><a href="#" data-province="{_esc(p)}" data-year="{_esc(y or "")}">{len(got)}</a></td>'
+                    f'<td class="has" title="{_esc(title)}">'
+                    f'<a href="#" data-province="{_esc(p)}" data-year="{_esc(y or "")}">{len(got)}</a></td>'
                 )
             else:
                 tds.append(f'<td class="none" title="{_esc(p)} {y or ""}: 无报告">·</td>')
@@ -474,25 +499,30 @@ def index_page(reports: list[dict], build: dict | None, parser_versions: list[st
             f"{_esc(u.get('figure_text') or '')} @{u.get('char_start')}: {_esc(u['unmatched_reason'])}</li>"
             for u in unmatched
         )
-        unmatched_html = f'<section class="warn" id="unmatched"><h2>未匹配的更正 ({len(unmatched)})</h2><ul>{items}</ul></section>'
+        unmatched_html = (
+            f'<section class="warn" id="unmatched"><h2>未匹配的更正 ({len(unmatched)})</h2><ul>{items}</ul></section>'
+        )
     year_opts = "".join(f'<option value="{y}">{y}</option>' for y in years)
     return (
         _HEAD.format(title="法治政府建设报告 · 审核", root="")
         + '<body class="index-page">\n<header class="top"><h1>法治政府建设报告 · 数据审核</h1>'
         + '<nav><a href="charts.html">图表:核心比率分布与地区地图</a></nav>'
-        + f'<p class="build">共 <b id="n-reports">{len(reports)}</b> 份报告 · 最近构建 <b id="built-at">{_esc(built)}</b>'
+        + f'<p class="build">共 <b id="n-reports">{len(reports)}</b> 份报告'
+        + f' · 最近构建 <b id="built-at">{_esc(built)}</b>'
         + f' · 解析器版本 <b id="parser-version">{_esc(versions)}</b></p></header>\n'
         + unmatched_html
         + '<section><h2>覆盖情况(省份 × 年度,报告数)</h2><div class="matrix-wrap">'
-        + f'<table id="coverage" class="matrix"><thead><tr><th>省份</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-        + '</div></section>\n'
+        + f'<table id="coverage" class="matrix"><thead><tr><th>省份</th>{head}</tr></thead>'
+        + f'<tbody>{"".join(body)}</tbody></table>'
+        + "</div></section>\n"
         + '<section><h2>查找报告</h2><form id="search" onsubmit="return false">'
         + '<label>地区 <input id="q-region" placeholder="省、市、县名或文件名"></label> '
         + f'<label>年度 <select id="q-year"><option value="">全部</option>{year_opts}</select></label> '
         + '<span id="result-count"></span></form>'
         + '<table id="results" class="list"><thead><tr><th>地区</th><th>年度</th><th>标题 / 文件</th>'
-        + '<th title="本地区全年数据">数据</th><th title="审核更正">更正</th><th title="其他时期或范围">其他</th><th title="推算比率">推算</th></tr></thead>'
-        + '<tbody></tbody></table></section>\n'
+        + '<th title="本地区全年数据">数据</th><th title="审核更正">更正</th>'
+        + '<th title="其他时期或范围">其他</th><th title="推算比率">推算</th></tr></thead>'
+        + "<tbody></tbody></table></section>\n"
         + '<script src="assets/reports.js"></script>\n<script src="assets/index.js"></script>\n</body>\n</html>\n'
     )
 
@@ -501,7 +531,8 @@ def charts_page(rates_spec: dict, map_spec: dict, build: dict | None) -> str:
     return (
         _HEAD.format(title="图表 · 法治政府建设报告", root="")
         + '<body class="charts-page">\n<header class="top"><nav><a href="index.html">← 报告索引</a></nav>'
-        + f'<h1>核心比率与地区分布</h1><p class="build">最近构建 {_esc((build or {}).get("built_at") or "")}</p></header>\n'
+        + '<h1>核心比率与地区分布</h1>'
+        + f'<p class="build">最近构建 {_esc((build or {}).get("built_at") or "")}</p></header>\n'
         + '<section><h2>核心比率的分布(每份报告一个点)</h2><div id="chart-rates" class="chart"></div></section>\n'
         + '<section><h2>地区地图</h2><p class="hint">灰点为全部区划,彩点为有报告的地区;用下拉框选择指标。</p>'
         + '<div id="chart-map" class="chart"></div></section>\n'
@@ -527,7 +558,13 @@ def _chart_data(wide: pl.DataFrame, divisions: pl.DataFrame, labels: dict[str, s
             region = r.get("region_name") or r.get("source_file")
             if r.get("report_year") is not None:
                 rates.append(
-                    {"metric": metric, "label": charts.CORE_RATES[metric], "year": r["report_year"], "value": value, "region": region}
+                    {
+                        "metric": metric,
+                        "label": charts.CORE_RATES[metric],
+                        "year": r["report_year"],
+                        "value": value,
+                        "region": region,
+                    }
                 )
             c = coords.get(r.get("region_code"))
             if c is None:
@@ -603,7 +640,13 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
                 placed = place_spans(by_report.get(r["report_id"], []))
                 text = texts.get(r["report_id"]) or ""
                 page = report_page(
-                    r, text, placed, derived.get(r["report_id"], []), labels, domains, unmatched_by_report.get(r["report_id"])
+                    r,
+                    text,
+                    placed,
+                    derived.get(r["report_id"], []),
+                    labels,
+                    domains,
+                    unmatched_by_report.get(r["report_id"]),
                 )
                 (stage / "reports" / f"{r['report_id']}.html").write_text(page, encoding="utf-8")
                 pages += 1
@@ -656,7 +699,7 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
     (stage / "build.json").write_text(
         json.dumps(
             {
-                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "warehouse_built_at": (data["build"] or {}).get("built_at"),
                 "reports": len(reports),
                 "parser_versions": parser_versions,
@@ -668,7 +711,9 @@ def build_site(warehouse: Path, out_dir: Path) -> SiteSummary:
         encoding="utf-8",
     )
     _swap(stage, out_dir)
-    return SiteSummary(out_dir=out_dir, reports=len(reports), pages=pages, figures=n_figures, seconds=time.monotonic() - began)
+    return SiteSummary(
+        out_dir=out_dir, reports=len(reports), pages=pages, figures=n_figures, seconds=time.monotonic() - began
+    )
 
 
 def _swap(stage: Path, out_dir: Path) -> None:

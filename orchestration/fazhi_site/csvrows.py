@@ -46,7 +46,9 @@ def read_rows(
     for record in reader:
         cells = {
             name: value if name in verbatim else value.strip()
-            for name, value in ((k.strip().lower(), v or "") for k, v in record.items() if k is not None and isinstance(v, str))
+            for name, value in (
+                (k.strip().lower(), v or "") for k, v in record.items() if k is not None and isinstance(v, str)
+            )
         }
         values = [cells.get(c, "") for c in columns]
         if not any(values) or cells.get(columns[0], "").startswith("#"):

@@ -21,7 +21,7 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -31,8 +31,7 @@ from fazhi_parse import schema as S
 from fazhi_site import corrections as fz_corrections
 from fazhi_site import sources as fz_sources
 
-
-NOW = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)

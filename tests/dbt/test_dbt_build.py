@@ -15,9 +15,8 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
-from fazhi_pipeline.settings import environment
-
 import fixture_warehouse as fx  # tests/dbt is on sys.path (rootdir-less test dirs)
+from fazhi_pipeline.settings import environment
 
 pytestmark = pytest.mark.integration
 
@@ -185,7 +184,7 @@ def test_derived_rates(con):
     # traffic resolved has no traffic mediated (channel
     # mismatch); screened is approximate (2500余), so no resolution rate
     assert got == EXPECTED_DERIVED
-    for f, code, ch, v, basis, fact_id, comparator in rows:
+    for _file, code, ch, _value, _basis, fact_id, comparator in rows:
         assert comparator == "="
         assert fact_id.startswith("derived:") and fact_id.endswith(code + (f":{ch}" if ch else ""))
 
@@ -310,18 +309,24 @@ def test_null_reaching_a_mart_violates_its_contract(tmp_path):
 
 # Declared keys (dbt contract constraints) BI tools read from duckdb_constraints():
 # table -> (primary key columns, {fk column: referenced table})
+_FACT_FKS = {"report_id": "dim_report", "region_code": "dim_region", "metric_code": "dim_metric"}
 EXPECTED_KEYS = {
     "dim_region": (["region_code"], {}),
     "dim_report": (["report_id"], {"region_code": "dim_region"}),
-    "fct_metric_values": (["fact_id"], {"report_id": "dim_report", "region_code": "dim_region"}),
-    "fct_cases": (["fact_id"], {"report_id": "dim_report", "region_code": "dim_region"}),
-    "fct_mediation": (["fact_id"], {"report_id": "dim_report", "region_code": "dim_region"}),
-    "fct_review_rates": (["fact_id"], {"report_id": "dim_report", "region_code": "dim_region"}),
-    "fct_metric_changes": (["fact_id"], {"report_id": "dim_report", "region_code": "dim_region"}),
-    "fct_context_figures": (["fact_id"], {"report_id": "dim_report", "region_code": "dim_region"}),
-    "fct_corrections": (["line_no"], {"report_id": "dim_report"}),
+    "dim_metric": (["metric_code"], {}),
+    "fct_metric_values": (["fact_id"], {**_FACT_FKS, "numerator_metric": "dim_metric",
+                                        "denominator_metric": "dim_metric", "original_metric_code": "dim_metric"}),
+    "fct_cases": (["fact_id"], _FACT_FKS),
+    "fct_mediation": (["fact_id"], _FACT_FKS),
+    "fct_review_rates": (["fact_id"], _FACT_FKS),
+    "fct_metric_changes": (["fact_id"], _FACT_FKS),
+    "fct_context_figures": (["fact_id"], _FACT_FKS),
+    "fct_corrections": (["line_no"], {"report_id": "dim_report", "original_metric_code": "dim_metric",
+                                      "corrected_metric_code": "dim_metric"}),
     "rpt_report_metrics_wide": (["report_id"], {"report_id": "dim_report", "region_code": "dim_region"}),
 }
+# A mart column that holds a catalog code (metric_code, <role>_metric_code, <role>_metric)
+METRIC_CODE_COLUMN = r"(^|_)metric(_code)?$"
 
 
 def declared_keys(con) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -344,9 +349,36 @@ def test_marts_declare_primary_and_foreign_keys(con):
     keys = declared_keys(con)
     for table, expected in EXPECTED_KEYS.items():
         assert keys.get(table) == expected, (table, keys.get(table))
-    # every mart except the seeded catalog declares a primary key
+    # every mart declares a primary key (dim_metric too: a model now, over the seed metric_catalog)
     marts = {t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()}
-    assert marts - set(keys) <= {"dim_metric", "derived_rate_rules"}, marts - set(keys)
+    assert marts == set(keys), marts ^ set(keys)
+    assert all(pk for pk, _ in keys.values()), keys
+
+
+def test_every_metric_code_column_is_a_foreign_key_to_dim_metric(con):
+    """BI tools join any catalog code of any mart to dim_metric by its declared key, none forgotten."""
+    keys = declared_keys(con)
+    columns = con.execute("""
+        select table_name, column_name from duckdb_columns()
+        where schema_name = 'marts' and table_name <> 'dim_metric' and regexp_matches(column_name, ?)
+        order by all
+    """, [METRIC_CODE_COLUMN]).fetchall()
+    assert len(columns) == 11, columns  # 6 metric_code, 3 more in fct_metric_values, 2 in fct_corrections
+    missing = [(t, c) for t, c in columns if keys.get(t, ([], {}))[1].get(c) != "dim_metric"]
+    assert missing == []
+    # dim_metric is the seed as it was: same columns in the same order, same rows
+    order = [c for (c,) in con.execute("""
+        select column_name from duckdb_columns()
+        where schema_name = 'marts' and table_name = 'dim_metric' order by column_index
+    """).fetchall()]
+    assert order == ["metric_code", "fact_table", "domain", "measure", "unit", "label_zh", "definition"]
+    assert con.execute("""
+        select count(*) from (
+            (from marts.dim_metric except all from staging.metric_catalog)
+            union all
+            (from staging.metric_catalog except all from marts.dim_metric)
+        )
+    """).fetchone()[0] == 0
 
 
 def test_rebuild_over_declared_foreign_keys(built):

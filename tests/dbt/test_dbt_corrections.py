@@ -7,7 +7,7 @@ must fail.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -41,7 +41,7 @@ def row(line_no: int, action: str, key: str, anchor: str, figure_text: str, **ce
 def write_corrections(db: Path, rows: list[dict]) -> None:
     con = duckdb.connect(str(db))
     try:
-        frame = fz_corrections.frame(rows, datetime.now(timezone.utc))  # noqa: F841 - read by DuckDB
+        frame = fz_corrections.frame(rows, datetime.now(UTC))  # noqa: F841 - read by DuckDB
         con.execute("delete from raw.corrections")
         con.execute("insert into raw.corrections by name select * from frame")
     finally:

@@ -7,7 +7,7 @@ a row naming no file and a malformed URL. The build passes and warns.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
@@ -38,10 +38,10 @@ ROWS = [
 def built(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("dbt_sources")
     db = fx.build_fixture_work_db(scratch / ".work" / "fazhi.duckdb")
-    rows = [dict(zip(("line_no", *fz_sources.COLUMNS), r), sources_file="sources.csv") for r in ROWS]
+    rows = [dict(zip(("line_no", *fz_sources.COLUMNS), r, strict=False), sources_file="sources.csv") for r in ROWS]
     con = duckdb.connect(str(db))
     try:
-        frame = fz_sources.frame(rows, datetime.now(timezone.utc))  # noqa: F841 - read by DuckDB
+        frame = fz_sources.frame(rows, datetime.now(UTC))  # noqa: F841 - read by DuckDB
         con.execute("insert into raw.sources by name select * from frame")
     finally:
         con.close()
@@ -69,7 +69,7 @@ def test_dim_report_carries_the_source_of_each_report(con):
     ).fetchall()
     assert rows == [
         (A.source_file, "https://www.liuyang.gov.cn/xxgk/fzzfjs/202403/t20240320_1.html", A.title, date(2024, 3, 20),
-         datetime(2024, 4, 2, 2, 15, tzinfo=timezone.utc), "www.liuyang.gov.cn", True),
+         datetime(2024, 4, 2, 2, 15, tzinfo=UTC), "www.liuyang.gov.cn", True),
         (B.source_file, "https://www.sohu.com/a/768512345_121106842", B.title, date(2025, 2, 28), None,
          "www.sohu.com", False),
     ]

@@ -8,7 +8,6 @@ whatever it points at (/etc/passwd).
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -168,7 +167,7 @@ def test_escaped_name_never_collides_with_a_literal_name(tmp_path, simplified_re
     # every name decodes to valid UTF-8 for the warehouse, and the mapping is stable
     assert all(n.encode("utf-8") for n in names)
     assert scan(tmp_path)["source_file"].to_list() == names
-    by_name = dict(zip(frame["source_file"], frame["text"]))
+    by_name = dict(zip(frame["source_file"], frame["text"], strict=False))
     assert by_name["a\\xff.txt"] == traditional_report
 
 

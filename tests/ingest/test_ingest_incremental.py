@@ -110,7 +110,7 @@ def test_a_file_read_right_after_it_changed_is_read_again_next_time(folder, no_r
     first = _first(folder)
     assert first["stat_key"].null_count() == first.height  # all just written
     no_reads.clear()
-    again, reused = scan_incremental(folder, _stored(first))
+    _again, reused = scan_incremental(folder, _stored(first))
     assert sorted(no_reads) == sorted(first["source_file"])  # all read and hashed ...
     assert reused == {"a.txt", "b.txt", "c.txt"}  # ... and none decoded again
 
@@ -122,7 +122,7 @@ def test_verify_hashes_every_file_even_when_the_stat_key_matches(folder, no_read
     stored = _stored(first)
     stored["c.txt"]["sha256"] = "0" * 64
     no_reads.clear()
-    trusting, reused = scan_incremental(folder, stored)
+    _trusting, reused = scan_incremental(folder, stored)
     assert "c.txt" in reused and "c.txt" not in no_reads
     no_reads.clear()
     verified, reused = scan_incremental(folder, stored, verify=True)

@@ -97,7 +97,7 @@ def test_random_high_bytes_without_nuls_are_undecodable(tmp_path):
     "data, mentions",
     [
         (b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 SimSun;}} \\f0 2023\\'c4\\'ea}", "RTF"),
-        ("2023年\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14".encode("utf-8") * 20, "control"),
+        ("2023年\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14".encode() * 20, "control"),
     ],
     ids=["rtf", "control-characters"],
 )
@@ -168,11 +168,11 @@ def test_utf16(tmp_path, traditional_report, bom, codec, label):
 def test_crlf_becomes_lf_and_nothing_else_changes(tmp_path, simplified_report):
     lines = simplified_report.split("\n")
     odd = "\u00a0 2024年\t共办理 12 件\x1a"  # nbsp, tab, DOS EOF mark: all kept
-    text = "\r\n".join(lines[:3] + [odd] + lines[3:])
+    text = "\r\n".join([*lines[:3], odd, *lines[3:]])
     row = _read(tmp_path, "crlf.txt", text.encode("utf-8"))
     assert row["status"] == "accepted"
     assert "\r" not in row["text"]
-    assert row["text"] == "\n".join(lines[:3] + [odd] + lines[3:])
+    assert row["text"] == "\n".join([*lines[:3], odd, *lines[3:]])
 
 
 def test_utf8_cut_mid_character_is_kept_with_a_lossy_label(tmp_path, simplified_report):
@@ -294,7 +294,7 @@ REASON_CODES = {"empty", "binary", "undecodable", "too_large", "unreadable", "no
         st.binary(max_size=3000),
         st.text(max_size=500).map(lambda s: s.encode("utf-8", "surrogatepass")),
         st.text(alphabet=st.characters(codec="gb18030"), max_size=300).map(lambda s: s.encode("gb18030")),
-        st.builds(lambda s, b: f"<html><body><p>{s}</p></body></html>".encode("utf-8") + b, st.text(max_size=200), st.binary(max_size=50)),
+        st.builds(lambda s, b: f"<html><body><p>{s}</p></body></html>".encode() + b, st.text(max_size=200), st.binary(max_size=50)),
     ),
     name=st.sampled_from(["r.txt", "r.html", "r"]),
 )

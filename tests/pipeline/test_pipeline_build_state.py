@@ -79,7 +79,7 @@ def test_every_source_change_moves_the_fingerprint(con, project, sql):
     assert build_state.inputs_fingerprint(con, project) != before
 
 
-@pytest.mark.parametrize("edit", ["models/marts/fct_cases.sql", "seeds/dim_metric.csv", "dbt_project.yml",
+@pytest.mark.parametrize("edit", ["models/marts/fct_cases.sql", "seeds/metric_catalog.csv", "dbt_project.yml",
                                   "tests/generic/not_null_columns.sql", "models/new_model.sql"])
 def test_every_project_change_moves_the_fingerprint(con, project, edit):
     before = build_state.inputs_fingerprint(con, project)

@@ -218,7 +218,8 @@ def test_groups_read_left_to_right_in_the_lineage(repo):
         if LAYERS.index(graph.get(parent).group_name) > LAYERS.index(graph.get(key).group_name)
     ]
     assert backwards == []
-    assert graph.get(dg.AssetKey(["marts", "dim_metric"])).group_name == "catalog"
+    assert graph.get(dg.AssetKey(["staging", "metric_catalog"])).group_name == "catalog"
+    assert graph.get(dg.AssetKey(["marts", "dim_metric"])).group_name == "marts"
     assert graph.get(dg.AssetKey(["staging", "int_rates_derived"])).group_name == "intermediate"
 
 

@@ -163,13 +163,20 @@ OLD_CLIENT = textwrap.dedent(
 
 # What every mart declares (dbt contract constraints): primary key columns and
 # {foreign key column: (referenced table, referenced column)}.
+METRIC = ("dim_metric", "metric_code")
 MART_KEYS = {
     "dim_region": (["region_code"], {}),
     "dim_report": (["report_id"], {"region_code": ("dim_region", "region_code")}),
-    **{t: (["fact_id"], {"report_id": ("dim_report", "report_id"), "region_code": ("dim_region", "region_code")})
-       for t in ("fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates", "fct_metric_changes",
-                 "fct_context_figures")},
-    "fct_corrections": (["line_no"], {"report_id": ("dim_report", "report_id")}),
+    "dim_metric": (["metric_code"], {}),
+    **{t: (["fact_id"], {"report_id": ("dim_report", "report_id"), "region_code": ("dim_region", "region_code"),
+                         "metric_code": METRIC})
+       for t in ("fct_cases", "fct_mediation", "fct_review_rates", "fct_metric_changes", "fct_context_figures")},
+    "fct_metric_values": (["fact_id"], {"report_id": ("dim_report", "report_id"),
+                                        "region_code": ("dim_region", "region_code"), "metric_code": METRIC,
+                                        "numerator_metric": METRIC, "denominator_metric": METRIC,
+                                        "original_metric_code": METRIC}),
+    "fct_corrections": (["line_no"], {"report_id": ("dim_report", "report_id"), "original_metric_code": METRIC,
+                                      "corrected_metric_code": METRIC}),
     "rpt_report_metrics_wide": (["report_id"], {"report_id": ("dim_report", "report_id"),
                                                 "region_code": ("dim_region", "region_code")}),
 }

@@ -11,7 +11,7 @@ import difflib
 import io
 import re
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,7 +208,7 @@ def png_bytes(img) -> bytes:
     return buf.getvalue()
 
 
-@lru_cache(maxsize=None)
+@cache
 def ocr_excerpt() -> str:
     """A short stretch of a sample dense with figures (a small page keeps OCR quick)."""
     text = seed_text(0)
@@ -240,7 +240,7 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
         n = len(data) // SS
         first = len(fat)
         starts[name] = first
-        fat += list(range(first + 1, first + n)) + [END]
+        fat += [*range(first + 1, first + n), END]
         body += data
     assert len(fat) <= SS // 4
     fat += [FREE] * (SS // 4 - len(fat))

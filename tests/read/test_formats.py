@@ -1,11 +1,13 @@
 """The same report as .txt, PDF, DOCX and OFD gives the same text (modulo
 whitespace) and the right page for every part of it."""
+import dataclasses
 import re
+from itertools import pairwise
 
 import pytest
 
 import fazhi_read
-from fazhi_read import ReadOptions, Reader, ReadResult, Span, read_bytes, register
+from fazhi_read import Reader, ReadOptions, ReadResult, Span, read_bytes, register
 
 from . import fixtures as fx
 
@@ -28,7 +30,7 @@ def check_pages(res: ReadResult, pages: list[str]) -> None:
         assert res.page_at(loose_find(res.text, head)) == k + 1
         assert res.page_at(loose_find(res.text, tail) + 1) == k + 1
     # Spans are in order, cover their pages and stay inside the text.
-    assert all(a.end <= b.start for a, b in zip(res.spans, res.spans[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(res.spans))
     assert res.spans[-1].end == len(res.text)
 
 
@@ -133,12 +135,12 @@ def test_a_new_format_is_a_new_reader():
 
 def test_options_are_a_frozen_dataclass():
     opts = ReadOptions(max_pages=10)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         opts.max_pages = 5  # type: ignore[misc]
 
 
 def test_text_that_starts_like_a_signature_is_text():
-    assert fazhi_read.detect("BM公司2023年法治政府建设报告，行政复议案件12件。".encode("utf-8")) == "text"
+    assert fazhi_read.detect("BM公司2023年法治政府建设报告，行政复议案件12件。".encode()) == "text"
     assert fazhi_read.detect(b"<html><body><p>%PDF-1.7 is a format</p></body></html>") == "html"
     assert fazhi_read.detect(b"\r\n%PDF-1.7\n") == "pdf"
 

@@ -80,7 +80,7 @@ def _pick(p: Pipeline) -> dict:
         """
     )
     names = ("report_id", "sha256", "source_file", "char_start", "char_length", "figure_text", "metric_code", "value", "comparator")
-    stated = [dict(zip(names, r)) for r in stated]
+    stated = [dict(zip(names, r, strict=False)) for r in stated]
     # three stated figures from the report with the most (so one page shows all three kinds)
     by_report: dict[str, list] = {}
     for r in stated:
@@ -98,7 +98,7 @@ def _pick(p: Pipeline) -> dict:
         [report_rows[0]["report_id"]],
     )
     assert unclassified, "the report should have a figure the parser did not classify"
-    add = dict(zip(("report_id", "sha256", "source_file", "char_start", "char_length", "figure_text", "value"), unclassified[-1]))
+    add = dict(zip(("report_id", "sha256", "source_file", "char_start", "char_length", "figure_text", "value"), unclassified[-1], strict=False))
     present = {r["metric_code"] for r in report_rows}
     spare = [m for m in ("legal_aid.consultations", "legal_aid.cases", "mediation.mediators", "admin_review.upheld") if m not in present]
     return {
@@ -247,7 +247,7 @@ def served_site(reviewed):
     import threading
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # noqa: D102 - keep pytest's output clean
+        def log_message(self, *args):
             pass
 
     handler = functools.partial(Quiet, directory=str(reviewed.site))

@@ -2,7 +2,7 @@
 a sources.csv): dim_report's source columns, the rows reported, make run's summary and the report page."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -26,7 +26,7 @@ def test_dim_report_cites_the_official_copy(reviewed):
     official = reviewed.cited["official"]
     assert official["url"].startswith("https://sft.hunan.gov.cn/")
     assert source_of(reviewed.pipeline, official["report_id"]) == (
-        official["url"], "2023年法治政府建设年度报告", date(2024, 3, 20), datetime(2024, 4, 2, 2, 15, tzinfo=timezone.utc),
+        official["url"], "2023年法治政府建设年度报告", date(2024, 3, 20), datetime(2024, 4, 2, 2, 15, tzinfo=UTC),
         "sft.hunan.gov.cn", True,
     )
 
@@ -34,7 +34,7 @@ def test_dim_report_cites_the_official_copy(reviewed):
 def test_dim_report_flags_the_aggregators_copy(reviewed):
     aggregator = reviewed.cited["aggregator"]
     assert source_of(reviewed.pipeline, aggregator["report_id"]) == (
-        aggregator["url"], "转载: 法治政府建设年度报告", date(2024, 3, 22), datetime(2024, 4, 2, tzinfo=timezone.utc),
+        aggregator["url"], "转载: 法治政府建设年度报告", date(2024, 3, 22), datetime(2024, 4, 2, tzinfo=UTC),
         "www.sohu.com", False,
     )
 

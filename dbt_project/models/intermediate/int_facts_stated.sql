@@ -11,42 +11,67 @@
 -- a rejected figure is left out, and a relabelled, revalued or added one
 -- replaces whatever the parser made of its span by a row with source
 -- 'corrected' that keeps the parser's metric, value and comparator for audit.
-with accepted_reports as (
+with report_files as (
+    select * from {{ ref('stg_raw__report_files') }}
+),
+
+documents as (
+    select * from {{ ref('stg_parser__documents') }}
+),
+
+parser_facts as (
+    select * from {{ ref('stg_parser__facts') }}
+),
+
+report_pages as (
+    select * from {{ ref('stg_raw__report_pages') }}
+),
+
+corrections as (
+    select * from {{ ref('int_corrections') }}
+),
+
+metric_catalog as (
+    select * from {{ ref('metric_catalog') }}
+),
+
+accepted_reports as (
     select distinct report_id
-    from {{ ref('stg_raw__report_files') }}
+    from report_files
     where status = 'accepted' and report_id is not null
 ),
 
 court_documents as (
     select report_id
-    from {{ ref('stg_parser__documents') }}
+    from documents
     where kind = 'court_document'
 ),
 
 applied_corrections as (
-    select * from {{ ref('int_corrections') }} where status = 'applied'
+    select * from corrections
+    where status = 'applied'
 ),
 
 parsed_levels as (
     select
-        f.fact_id,
-        f.report_id,
-        f.mention_no,
-        f.sentence_no,
-        f.metric_code,
-        f.value,
-        f.comparator,
-        f.channel,
-        f.printed_unit,
-        f.section_kind,
-        f.rule,
-        f.evidence,
-        f.clause,
-        f.char_start,
-        f.char_length,
-        f.figure_text,
-        f.basis_numerator,
-        f.basis_denominator,
+        fact_id,
+        report_id,
+        mention_no,
+        sentence_no,
+        metric_code,
+        value,
+        comparator,
+        channel,
+        printed_unit,
+        section_kind,
+        rule,
+        evidence,
+        clause,
+        char_start,
+        char_length,
+        figure_text,
+        basis_numerator,
+        basis_denominator,
         'stated' as source,
         cast(null as varchar) as original_fact_id,
         cast(null as varchar) as original_metric_code,
@@ -56,59 +81,64 @@ parsed_levels as (
         cast(null as varchar) as correction_reason,
         cast(null as varchar) as corrected_by,
         cast(null as integer) as correction_line_no
-    from {{ ref('stg_parser__facts') }} as f
-    where f.measure_kind = 'level'
-      and f.parent_fact_id is null
-      and not f.is_duplicate
-      and f.section_kind <> 'plans'
-      and f.period_kind = 'year'
-      and f.scope = 'region'
-      and f.report_id in (select report_id from accepted_reports)
-      and f.report_id not in (select report_id from court_documents)
-      -- a corrected span is the reviewer's, whatever the parser made of it
-      and f.fact_id not in (
-          select original_fact_id from applied_corrections where original_fact_id is not null
-      )
+    from parser_facts
+    where
+        measure_kind = 'level'
+        and parent_fact_id is null
+        and not is_duplicate
+        and section_kind <> 'plans'
+        and period_kind = 'year'
+        and scope = 'region'
+        and report_id in (select accepted_reports.report_id from accepted_reports)
+        and report_id not in (select court_documents.report_id from court_documents)
+        -- a corrected span is the reviewer's, whatever the parser made of it
+        and fact_id not in (
+            select applied_corrections.original_fact_id
+            from applied_corrections
+            where applied_corrections.original_fact_id is not null
+        )
 ),
 
 corrected_levels as (
     select
-        'corrected:' || c.report_id || ':' || c.char_start || '+' || c.char_length as fact_id,
-        c.report_id,
-        c.mention_no,
-        c.sentence_no,
-        c.corrected_metric_code as metric_code,
-        c.corrected_value as value,
-        c.corrected_comparator as comparator,
+        'corrected:' || report_id || ':' || char_start || '+' || char_length as fact_id,
+        report_id,
+        mention_no,
+        sentence_no,
+        corrected_metric_code as metric_code,
+        corrected_value as value,
+        corrected_comparator as comparator,
         case
-            when c.corrected_metric_code like 'mediation.%' then coalesce(
-                c.given_channel,
-                case when c.original_metric_code like 'mediation.%' then c.original_channel end,
-                'general'
-            )
+            when corrected_metric_code like 'mediation.%'
+                then
+                    coalesce(
+                        given_channel,
+                        case when original_metric_code like 'mediation.%' then original_channel end,
+                        'general'
+                    )
         end as channel,
-        c.printed_unit,
-        c.section_kind,
-        'correction:' || c.action as rule,
-        c.evidence,
-        c.clause,
-        c.char_start,
-        c.char_length,
-        c.figure_text,
+        printed_unit,
+        section_kind,
+        'correction:' || action as rule,
+        evidence,
+        clause,
+        char_start,
+        char_length,
+        figure_text,
         -- the text's own numerator and denominator still describe the figure only if its metric did not change
-        case when c.corrected_metric_code = c.original_metric_code then c.basis_numerator end as basis_numerator,
-        case when c.corrected_metric_code = c.original_metric_code then c.basis_denominator end as basis_denominator,
+        case when corrected_metric_code = original_metric_code then basis_numerator end as basis_numerator,
+        case when corrected_metric_code = original_metric_code then basis_denominator end as basis_denominator,
         'corrected' as source,
-        c.original_fact_id,
-        c.original_metric_code,
-        c.original_value,
-        c.original_comparator,
-        c.action as correction_action,
-        c.reason as correction_reason,
-        c.reviewer as corrected_by,
-        c.line_no as correction_line_no
-    from applied_corrections as c
-    where c.action <> 'reject'
+        original_fact_id,
+        original_metric_code,
+        original_value,
+        original_comparator,
+        action as correction_action,
+        reason as correction_reason,
+        reviewer as corrected_by,
+        line_no as correction_line_no
+    from applied_corrections
+    where action <> 'reject'
 ),
 
 levels as (
@@ -125,51 +155,56 @@ restatements as (
         count(*) over figure as times_stated
     from levels
     window figure as (partition by report_id, metric_code, channel, value, comparator)
+),
+
+final as (
+    select
+        restatements.fact_id,
+        restatements.report_id,
+        documents.region_code,
+        documents.report_year,
+        restatements.metric_code,
+        metric_catalog.fact_table,
+        metric_catalog.domain,
+        metric_catalog.measure,
+        metric_catalog.unit,
+        restatements.value,
+        restatements.comparator,
+        restatements.channel,
+        restatements.printed_unit,
+        restatements.section_kind,
+        restatements.rule,
+        restatements.evidence,
+        restatements.clause,
+        restatements.char_start,
+        restatements.char_length,
+        restatements.figure_text,
+        restatements.mention_no,
+        restatements.sentence_no,
+        restatements.basis_numerator,
+        restatements.basis_denominator,
+        cast(restatements.times_stated as integer) as times_stated,
+        restatements.source,
+        restatements.original_fact_id,
+        restatements.original_metric_code,
+        restatements.original_value,
+        restatements.original_comparator,
+        restatements.correction_action,
+        restatements.correction_reason,
+        restatements.corrected_by,
+        restatements.correction_line_no,
+        report_pages.page
+    from restatements
+    left join documents on restatements.report_id = documents.report_id
+    -- the page of a paged source (PDF, OFD, scans) the figure stands on
+    left join report_pages
+        on
+            restatements.report_id = report_pages.report_id
+            and restatements.char_start >= report_pages.char_start
+            and restatements.char_start < report_pages.char_start + report_pages.char_length
+    -- left join: an unknown metric code must fail the relationships test, not vanish
+    left join metric_catalog on restatements.metric_code = metric_catalog.metric_code
+    where restatements.occurrence_no = 1
 )
 
-select
-    r.fact_id,
-    r.report_id,
-    d.region_code,
-    d.report_year,
-    r.metric_code,
-    m.fact_table,
-    m.domain,
-    m.measure,
-    m.unit,
-    r.value,
-    r.comparator,
-    r.channel,
-    r.printed_unit,
-    r.section_kind,
-    r.rule,
-    r.evidence,
-    r.clause,
-    r.char_start,
-    r.char_length,
-    r.figure_text,
-    r.mention_no,
-    r.sentence_no,
-    r.basis_numerator,
-    r.basis_denominator,
-    cast(r.times_stated as integer) as times_stated,
-    r.source,
-    r.original_fact_id,
-    r.original_metric_code,
-    r.original_value,
-    r.original_comparator,
-    r.correction_action,
-    r.correction_reason,
-    r.corrected_by,
-    r.correction_line_no,
-    p.page
-from restatements as r
-left join {{ ref('stg_parser__documents') }} as d on d.report_id = r.report_id
--- the page of a paged source (PDF, OFD, scans) the figure stands on
-left join {{ ref('stg_raw__report_pages') }} as p
-    on p.report_id = r.report_id
-    and r.char_start >= p.char_start
-    and r.char_start < p.char_start + p.char_length
--- left join: an unknown metric code must fail the relationships test, not vanish
-left join {{ ref('dim_metric') }} as m on m.metric_code = r.metric_code
-where r.occurrence_no = 1
+select * from final

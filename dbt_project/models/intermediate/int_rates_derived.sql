@@ -7,67 +7,91 @@
 -- mediation, when the two counts come from different channels. When a rate has
 -- several possible denominators (e.g. lawsuits concluded, else lawsuits
 -- filed), the first usable one by priority is used and named in `basis`.
-with counts as (
-    select report_id, region_code, report_year, metric_code, channel, value, comparator, fact_id, char_start
-    from {{ ref('int_facts_stated') }}
+with facts_stated as (
+    select * from {{ ref('int_facts_stated') }}
+),
+
+derived_rate_rules as (
+    select * from {{ ref('derived_rate_rules') }}
+),
+
+counts as (
+    select
+        report_id,
+        region_code,
+        report_year,
+        metric_code,
+        channel,
+        value,
+        comparator,
+        fact_id,
+        char_start
+    from facts_stated
     where measure = 'count'
-    qualify row_number() over (
-        partition by report_id, metric_code, channel order by char_start, fact_id
-    ) = 1
+    qualify
+        row_number() over (
+            partition by report_id, metric_code, channel order by char_start, fact_id
+        ) = 1
 ),
 
 candidates as (
     select
-        n.report_id,
-        n.region_code,
-        n.report_year,
-        r.metric_code,
-        case when r.same_channel then n.channel end as channel,
-        r.priority,
-        r.numerator_metric,
-        n.value as numerator,
-        n.fact_id as numerator_fact_id,
-        n.char_start as numerator_start,
-        r.denominator_metric,
-        d.value as denominator,
-        d.fact_id as denominator_fact_id,
-        d.char_start as denominator_start
-    from {{ ref('derived_rate_rules') }} as r
-    inner join counts as n on n.metric_code = r.numerator_metric
-    inner join counts as d
-        on d.report_id = n.report_id
-        and d.metric_code = r.denominator_metric
-        and (not r.same_channel or d.channel is not distinct from n.channel)
-    where n.comparator = '='
-      and d.comparator = '='
-      and d.value > 0
-      and n.value >= 0
-      and n.value <= d.value
+        numerators.report_id,
+        numerators.region_code,
+        numerators.report_year,
+        rules.metric_code,
+        case when rules.same_channel then numerators.channel end as channel,
+        rules.priority,
+        rules.numerator_metric,
+        numerators.value as numerator,
+        numerators.fact_id as numerator_fact_id,
+        numerators.char_start as numerator_start,
+        rules.denominator_metric,
+        denominators.value as denominator,
+        denominators.fact_id as denominator_fact_id,
+        denominators.char_start as denominator_start
+    from derived_rate_rules as rules
+    inner join counts as numerators on rules.numerator_metric = numerators.metric_code
+    inner join counts as denominators
+        on
+            numerators.report_id = denominators.report_id
+            and rules.denominator_metric = denominators.metric_code
+            and (not rules.same_channel or numerators.channel is not distinct from denominators.channel)
+    where
+        numerators.comparator = '='
+        and denominators.comparator = '='
+        and denominators.value > 0
+        and numerators.value >= 0
+        and numerators.value <= denominators.value
 ),
 
 chosen as (
-    select *
-    from candidates
-    qualify row_number() over (
-        partition by report_id, metric_code, channel
-        order by priority, numerator_start, denominator_start
-    ) = 1
+    select * from candidates
+    qualify
+        row_number() over (
+            partition by report_id, metric_code, channel
+            order by priority, numerator_start, denominator_start
+        ) = 1
+),
+
+final as (
+    select
+        'derived:' || report_id || ':' || metric_code || coalesce(':' || channel, '') as fact_id,
+        report_id,
+        region_code,
+        report_year,
+        metric_code,
+        channel,
+        round(100.0 * numerator / denominator, 2) as value,
+        '=' as comparator,
+        numerator_metric,
+        numerator,
+        numerator_fact_id,
+        denominator_metric,
+        denominator,
+        denominator_fact_id,
+        numerator_metric || ' / ' || denominator_metric as basis
+    from chosen
 )
 
-select
-    'derived:' || report_id || ':' || metric_code || coalesce(':' || channel, '') as fact_id,
-    report_id,
-    region_code,
-    report_year,
-    metric_code,
-    channel,
-    round(100.0 * numerator / denominator, 2) as value,
-    '=' as comparator,
-    numerator_metric,
-    numerator,
-    numerator_fact_id,
-    denominator_metric,
-    denominator,
-    denominator_fact_id,
-    numerator_metric || ' / ' || denominator_metric as basis
-from chosen
+select * from final

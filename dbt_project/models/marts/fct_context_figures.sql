@@ -6,15 +6,39 @@
 -- court-issued text. They never appear as stated rows of fct_metric_values;
 -- here they keep their period, scope and provenance. Figures named in an
 -- applied correction (reviewers' corrections file) are left out.
-with accepted_reports as (
+with report_files as (
+    select * from {{ ref('stg_raw__report_files') }}
+),
+
+parser_documents as (
+    select * from {{ ref('stg_parser__documents') }}
+),
+
+parser_facts as (
+    select * from {{ ref('stg_parser__facts') }}
+),
+
+corrections as (
+    select * from {{ ref('int_corrections') }}
+),
+
+metrics as (
+    select * from {{ ref('dim_metric') }}
+),
+
+accepted_reports as (
     select distinct report_id
-    from {{ ref('stg_raw__report_files') }}
+    from report_files
     where status = 'accepted' and report_id is not null
 ),
 
 documents as (
-    select report_id, region_code, report_year, kind
-    from {{ ref('stg_parser__documents') }}
+    select
+        report_id,
+        region_code,
+        report_year,
+        kind
+    from parser_documents
 ),
 
 context as (
@@ -35,48 +59,49 @@ context as (
         char_length,
         figure_text,
         rule
-    from {{ ref('stg_parser__facts') }}
-    where measure_kind = 'level'
-      and parent_fact_id is null
-      and section_kind <> 'plans'
-      and not is_duplicate
-      and report_id in (select report_id from accepted_reports)
-      -- a figure a reviewer rejected or corrected is no longer the parser's to place
-      and fact_id not in (
-          select original_fact_id
-          from {{ ref('int_corrections') }}
-          where status = 'applied' and original_fact_id is not null
-      )
+    from parser_facts
+    where
+        measure_kind = 'level'
+        and parent_fact_id is null
+        and section_kind <> 'plans'
+        and not is_duplicate
+        and report_id in (select accepted_reports.report_id from accepted_reports)
+        -- a figure a reviewer rejected or corrected is no longer the parser's to place
+        and fact_id not in (
+            select corrections.original_fact_id
+            from corrections
+            where corrections.status = 'applied' and corrections.original_fact_id is not null
+        )
 ),
 
 final as (
     select
-        o.fact_id,
-        o.report_id,
-        d.region_code,
-        d.report_year,
-        o.metric_code,
-        cast(o.value as double) as value,
-        m.measure,
-        case when m.measure = 'count' then cast(round(o.value) as bigint) end as count_value,
-        case when m.measure = 'rate' then cast(o.value as double) end as rate_value,
-        o.comparator,
-        o.channel,
-        o.period_kind,
-        o.period_text,
-        o.scope,
-        o.printed_unit,
-        o.evidence,
-        o.clause,
-        o.char_start,
-        o.char_length,
-        o.figure_text,
-        o.rule,
-        d.kind = 'court_document' as from_court_document
-    from context as o
-    inner join documents as d on d.report_id = o.report_id
-    left join {{ ref('dim_metric') }} as m on m.metric_code = o.metric_code
-    where o.period_kind <> 'year' or o.scope <> 'region' or d.kind = 'court_document'
+        context.fact_id,
+        context.report_id,
+        documents.region_code,
+        documents.report_year,
+        context.metric_code,
+        cast(context.value as double) as value,
+        metrics.measure,
+        case when metrics.measure = 'count' then cast(round(context.value) as bigint) end as count_value,
+        case when metrics.measure = 'rate' then cast(context.value as double) end as rate_value,
+        context.comparator,
+        context.channel,
+        context.period_kind,
+        context.period_text,
+        context.scope,
+        context.printed_unit,
+        context.evidence,
+        context.clause,
+        context.char_start,
+        context.char_length,
+        context.figure_text,
+        context.rule,
+        documents.kind = 'court_document' as from_court_document
+    from context
+    inner join documents on context.report_id = documents.report_id
+    left join metrics on context.metric_code = metrics.metric_code
+    where context.period_kind <> 'year' or context.scope <> 'region' or documents.kind = 'court_document'
 )
 
 select * from final

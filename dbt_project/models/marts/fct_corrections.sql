@@ -7,41 +7,47 @@ with corrections as (
     select * from {{ ref('int_corrections') }}
 ),
 
+facts_stated as (
+    select * from {{ ref('int_facts_stated') }}
+),
+
 kept as (
     -- the corrected row the figure became (none for reject, or when the
     -- corrected figure restates one stated earlier in the report)
-    select correction_line_no, fact_id
-    from {{ ref('int_facts_stated') }}
+    select
+        correction_line_no,
+        fact_id
+    from facts_stated
     where source = 'corrected'
 ),
 
 final as (
     select
-        c.line_no,
-        c.action,
-        c.status,
-        c.unmatched_reason,
-        c.report_id,
-        c.file_key,
-        c.source_file,
-        c.char_start,
-        c.char_length,
-        c.figure_text,
-        c.text_at_span,
-        c.original_fact_id,
-        c.original_placement,
-        c.original_metric_code,
-        c.original_value,
-        c.original_comparator,
-        c.corrected_metric_code,
-        c.corrected_value,
-        c.corrected_comparator,
-        k.fact_id as corrected_fact_id,
-        c.reason,
-        c.reviewer,
-        c.corrections_file
-    from corrections as c
-    left join kept as k on k.correction_line_no = c.line_no
+        corrections.line_no,
+        corrections.action,
+        corrections.status,
+        corrections.unmatched_reason,
+        corrections.report_id,
+        corrections.file_key,
+        corrections.source_file,
+        corrections.char_start,
+        corrections.char_length,
+        corrections.figure_text,
+        corrections.text_at_span,
+        corrections.original_fact_id,
+        corrections.original_placement,
+        corrections.original_metric_code,
+        corrections.original_value,
+        corrections.original_comparator,
+        corrections.corrected_metric_code,
+        corrections.corrected_value,
+        corrections.corrected_comparator,
+        kept.fact_id as corrected_fact_id,
+        corrections.reason,
+        corrections.reviewer,
+        corrections.corrections_file
+    from corrections
+    left join kept on corrections.line_no = kept.correction_line_no
 )
 
 select * from final

@@ -29,55 +29,86 @@
 -- BIGINT. Each derivable rate also has a <metric>_derived column: the rate
 -- computed from the report's counts (int_rates_derived, the catalog's basis),
 -- general channel preferred, so stated and derived rates never share a column.
-with picked as (
-    select report_id, metric_code, measure, value
-    from {{ ref('int_facts_stated') }}
-    qualify row_number() over (
-        partition by report_id, metric_code
-        order by coalesce(channel, 'general') = 'general' desc, char_start, fact_id
-    ) = 1
+with facts_stated as (
+    select * from {{ ref('int_facts_stated') }}
+),
+
+rates_derived as (
+    select * from {{ ref('int_rates_derived') }}
+),
+
+reports as (
+    select * from {{ ref('dim_report') }}
+),
+
+regions as (
+    select * from {{ ref('dim_region') }}
+),
+
+picked as (
+    select
+        report_id,
+        metric_code,
+        measure,
+        value
+    from facts_stated
+    qualify
+        row_number() over (
+            partition by report_id, metric_code
+            order by coalesce(channel, 'general') = 'general' desc, char_start asc, fact_id asc
+        ) = 1
 ),
 
 derived as (
-    select report_id, metric_code, value
-    from {{ ref('int_rates_derived') }}
-    qualify row_number() over (
-        partition by report_id, metric_code
-        order by coalesce(channel, 'general') = 'general' desc, channel
-    ) = 1
+    select
+        report_id,
+        metric_code,
+        value
+    from rates_derived
+    qualify
+        row_number() over (
+            partition by report_id, metric_code
+            order by coalesce(channel, 'general') = 'general' desc, channel asc
+        ) = 1
 ),
 
 derived_wide as (
     select
-        report_id,
-        {%- for metric in derived_rates %}
-        max(value) filter (where metric_code = '{{ metric }}') as {{ metric | replace('.', '_') }}_derived{{ ',' if not loop.last }}
-        {%- endfor %}
+        {% for metric in derived_rates %}
+        max(value) filter (where metric_code = '{{ metric }}') as {{ metric | replace('.', '_') }}_derived,
+        {% endfor %}
+        report_id
     from derived
     group by report_id
+),
+
+final as (
+    select
+        reports.report_id,
+        reports.source_file,
+        reports.region_code,
+        regions.region_name,
+        regions.level as region_level,
+        regions.province,
+        reports.report_year,
+        {% for metric in core_metrics %}
+        {% if metric.endswith('_rate') %}
+        max(picked.value) filter (where picked.metric_code = '{{ metric }}')
+            as {{ metric | replace('.', '_') }},
+        {% else %}
+        cast(round(max(picked.value) filter (where picked.metric_code = '{{ metric }}')) as bigint)
+            as {{ metric | replace('.', '_') }},
+        {% endif %}
+        {% endfor %}
+        {% for metric in derived_rates[:-1] %}
+        derived_wide.{{ metric | replace('.', '_') }}_derived,
+        {% endfor %}
+        derived_wide.{{ derived_rates[-1] | replace('.', '_') }}_derived
+    from reports
+    left join regions on reports.region_code = regions.region_code
+    left join picked on reports.report_id = picked.report_id
+    left join derived_wide on reports.report_id = derived_wide.report_id
+    group by all
 )
 
-select
-    r.report_id,
-    r.source_file,
-    r.region_code,
-    g.region_name,
-    g.level as region_level,
-    g.province,
-    r.report_year,
-    {%- for metric in core_metrics %}
-    {%- if metric.endswith('_rate') %}
-    max(p.value) filter (where p.metric_code = '{{ metric }}') as {{ metric | replace('.', '_') }},
-    {%- else %}
-    cast(round(max(p.value) filter (where p.metric_code = '{{ metric }}')) as bigint) as {{ metric | replace('.', '_') }},
-    {%- endif %}
-    {%- endfor %}
-    {%- for metric in derived_rates %}
-    dw.{{ metric | replace('.', '_') }}_derived{{ ',' if not loop.last }}
-    {%- endfor %}
-from {{ ref('dim_report') }} as r
-left join {{ ref('dim_region') }} as g on g.region_code = r.region_code
-left join picked as p on p.report_id = r.report_id
-left join derived_wide as dw on dw.report_id = r.report_id
-group by all
-order by r.source_file
+select * from final

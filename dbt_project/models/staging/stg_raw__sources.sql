@@ -4,7 +4,15 @@
 -- host, whether the host is an official government domain (seed
 -- official_domains) and, when the URL cannot be read, why; dates cast
 -- leniently (macros/lenient_dates.sql). The cells as written are kept.
-with manifest as (
+with sources as (
+    select * from {{ source('raw', 'sources') }}
+),
+
+official_domains as (
+    select * from {{ ref('official_domains') }}
+),
+
+manifest as (
     select
         cast(line_no as integer) as line_no,
         nullif(trim(file), '') as file_text,
@@ -14,7 +22,7 @@ with manifest as (
         nullif(trim(fetched_at), '') as fetched_at_text,
         sources_file,
         loaded_at
-    from {{ source('raw', 'sources') }}
+    from sources
 ),
 
 parts as (
@@ -46,32 +54,40 @@ checked as (
             -- labels of letters, digits, '-' or '_', at least two; or an IPv6 address in brackets
             when not regexp_full_match(host_name, '\[[0-9a-f:.]+\]|[\p{L}\p{N}_-]+(\.[\p{L}\p{N}_-]+)+')
                 then 'no valid host name'
-            when port_part <> '' and not regexp_full_match(port_part, ':[0-9]{1,5}') then 'not a port number after the host'
+            when port_part <> '' and not regexp_full_match(port_part, ':[0-9]{1,5}')
+                then 'not a port number after the host'
         end as url_problem
     from hosts
+),
+
+final as (
+    select
+        line_no,
+        file_text,
+        nullif(regexp_replace(replace(file_text, '\', '/'), '^(\./)+', ''), '') as source_file,
+        url_text,
+        case when url_problem is null then lower(scheme) || '://' || host_name || port_part || path_part end as url,
+        case when url_problem is null then host_name end as host,
+        case
+            when url_text is null then null
+            when url_problem is not null then false
+            else
+                exists (
+                    select 1 from official_domains
+                    where
+                        checked.host_name = official_domains.suffix
+                        or ends_with(checked.host_name, '.' || official_domains.suffix)
+                )
+        end as is_official_domain,
+        url_problem,
+        title,
+        published_at_text,
+        {{ lenient_date('published_at_text') }} as published_at,
+        fetched_at_text,
+        {{ lenient_timestamptz('fetched_at_text') }} as fetched_at,
+        sources_file,
+        loaded_at
+    from checked
 )
 
-select
-    line_no,
-    file_text,
-    nullif(regexp_replace(replace(file_text, '\', '/'), '^(\./)+', ''), '') as source_file,
-    url_text,
-    case when url_problem is null then lower(scheme) || '://' || host_name || port_part || path_part end as url,
-    case when url_problem is null then host_name end as host,
-    case
-        when url_text is null then null
-        when url_problem is not null then false
-        else exists (
-            select 1 from {{ ref('official_domains') }} as d
-            where host_name = d.suffix or ends_with(host_name, '.' || d.suffix)
-        )
-    end as is_official_domain,
-    url_problem,
-    title,
-    published_at_text,
-    {{ lenient_date('published_at_text') }} as published_at,
-    fetched_at_text,
-    {{ lenient_timestamptz('fetched_at_text') }} as fetched_at,
-    sources_file,
-    loaded_at
-from checked
+select * from final

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 _NEWLINES = re.compile(r"\r\n?|\x0b|\x0c|\u2028|\u2029")
 _TRAIL = re.compile(r"[ \t\u3000]+\n")
@@ -40,7 +41,9 @@ def garbage_share(text: str) -> tuple[int, float]:
 # paragraph: a line ending within 1.5 characters of the margin, not at a
 # sentence end, followed by a line that does not start a heading.
 SENTENCE_ENDS = frozenset("。！？!?；;：:")
-_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十百]+[章节條条部])")
+_HEADING = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十百]+[章节條条部])"
+)
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -58,7 +61,7 @@ def reflow(lines: list[tuple[str, float | None, float | None]]) -> str:
     margin = _quantile([r for r, _ in measured], 0.9)
     tol = 1.5 * _quantile([w for _, w in measured], 0.75)
     out = [lines[0][0]]
-    for (text, right, _), (following, _, _) in zip(lines, lines[1:]):
+    for (text, right, _), (following, _, _) in pairwise(lines):
         stripped = text.rstrip()
         wrapped = (
             right is not None and right >= margin - tol and stripped and stripped[-1] not in SENTENCE_ENDS
@@ -68,7 +71,8 @@ def reflow(lines: list[tuple[str, float | None, float | None]]) -> str:
             a, b = stripped[-1], following.lstrip()[0]
             out[-1] = out[-1].rstrip()
             # A space only between two Latin words; a number cut by the wrap is one number.
-            out.append((" " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else "") + following.lstrip())
+            space = " " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else ""
+            out.append(space + following.lstrip())
         else:
             out.append("\n" + following)
     return "".join(out)

@@ -52,7 +52,8 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
         raise ReadFailure("too_large", f"the image has {w}x{h} pixels, more than the {opts.max_pixels:,} allowed")
     frames = getattr(img, "n_frames", 1)
     if frames > opts.ocr_max_pages:
-        raise ReadFailure("too_large", f"the image has {frames} pages, more than the {opts.ocr_max_pages} allowed for OCR")
+        raise ReadFailure("too_large",
+                          f"the image has {frames} pages, more than the {opts.ocr_max_pages} allowed for OCR")
     if not (opts.ocr and ocr.available()):
         why = "OCR is switched off" if not opts.ocr else f"OCR is unavailable ({ocr.why_unavailable()})"
         raise ReadFailure("no_text", f"the file is an image and {why}")
@@ -71,7 +72,8 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
     if not b.text.strip():
         raise ReadFailure("no_text", "OCR found nothing recognisable in the image")
     _, conf = b.ocr_stats()
-    return ReadResult(format=fmt, ok=True, reader="image.ocr", text=b.text, spans=b.spans, page_count=frames, ocr=True, ocr_confidence=conf)
+    return ReadResult(format=fmt, ok=True, reader="image.ocr", text=b.text, spans=b.spans, page_count=frames,
+                      ocr=True, ocr_confidence=conf)
 
 
 def recognise_bytes(data: bytes, ctx: Context) -> tuple[str, float | None]:
@@ -83,7 +85,8 @@ def recognise_bytes(data: bytes, ctx: Context) -> tuple[str, float | None]:
         img = Image.open(io.BytesIO(data))
         w, h = img.size
         if w * h > opts.max_pixels:
-            raise ReadFailure("too_large", f"an embedded image has {w}x{h} pixels, more than the {opts.max_pixels:,} allowed")
+            raise ReadFailure("too_large",
+                              f"an embedded image has {w}x{h} pixels, more than the {opts.max_pixels:,} allowed")
         frame = img.convert("RGB")
     except ReadFailure:
         raise

@@ -134,8 +134,9 @@ def _media(zf, names: dict[str, str], doc_dir: str, res_paths: list[str]) -> dic
             if not files or not mm.get("ID"):
                 continue
             f = files[0].replace("\\", "/")
-            for cand in ((f.lstrip("/"),) if f.startswith("/") else
-                         (posixpath.normpath(posixpath.join(base_dir, f)), posixpath.normpath(posixpath.join(res_dir, f)), f)):
+            relative = (posixpath.normpath(posixpath.join(base_dir, f)),
+                        posixpath.normpath(posixpath.join(res_dir, f)), f)
+            for cand in ((f.lstrip("/"),) if f.startswith("/") else relative):
                 if cand.lower() in names:
                     out[mm.get("ID")] = cand
                     break

@@ -165,7 +165,7 @@ def _pages(text: str, tables: bool) -> list[str]:
                 rows.append(cells)
                 cells, in_row = [], False
             else:
-                cells.append("\n".join(cell_paras + [para]))
+                cells.append("\n".join([*cell_paras, para]))
                 cell_paras, in_row = [], True
         elif in_row:
             cell_paras.append(para)
@@ -175,7 +175,7 @@ def _pages(text: str, tables: bool) -> list[str]:
             if ch == "\x0c":
                 pages.append([])
     if cells or cell_paras:
-        rows.append(cells + ["\n".join(cell_paras)] if cell_paras else cells)
+        rows.append([*cells, "\n".join(cell_paras)] if cell_paras else cells)
     end_table()
     return [tidy("\n".join(p)) for p in pages]
 
@@ -195,7 +195,8 @@ def tools() -> list[str]:
 def _with_tools(data: bytes, fmt: str, ctx: Context, why: str) -> ReadResult:
     available = tools()
     if not available:
-        raise ReadFailure("reader_unavailable", f"{why}, and neither antiword nor catdoc is installed (make setup installs them)")
+        raise ReadFailure("reader_unavailable",
+                          f"{why}, and neither antiword nor catdoc is installed (make setup installs them)")
     timeout = min(ctx.options.tool_timeout, max(1.0, ctx.deadline - time.monotonic()))
     fd, path = tempfile.mkstemp(suffix=".doc")
     errors = []
@@ -203,13 +204,15 @@ def _with_tools(data: bytes, fmt: str, ctx: Context, why: str) -> ReadResult:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         for tool in available:
-            cmd = ["antiword", "-m", "UTF-8.txt", "-w", "0", path] if tool == "antiword" else ["catdoc", "-d", "utf-8", "-w", path]
+            cmd = (["antiword", "-m", "UTF-8.txt", "-w", "0", path] if tool == "antiword"
+                   else ["catdoc", "-d", "utf-8", "-w", path])
             code, out, err = _run(cmd, timeout)
             text = tidy(out)
             if code == 0 and text.strip():
                 b = Builder()
                 b.add(text, page=None, kind="part", label="body")
-                return ReadResult(format=fmt, ok=True, reader=f"doc.{tool}", text=b.text, spans=b.spans, page_count=None)
+                return ReadResult(format=fmt, ok=True, reader=f"doc.{tool}", text=b.text, spans=b.spans,
+                                  page_count=None)
             detail = f"crashed (signal {-code})" if code < 0 else (err.strip() or "no text").splitlines()[0]
             errors.append(f"{tool}: {detail}")
     finally:

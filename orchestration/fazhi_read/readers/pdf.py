@@ -172,7 +172,8 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
                 skipped = [i for i in to_ocr if i not in short]
                 if len(skipped) == n:
                     why = "OCR is switched off" if not opts.ocr else f"OCR is unavailable ({ocr.why_unavailable()})"
-                    raise ReadFailure("no_text", f"the PDF has no usable text layer (scanned or unmapped fonts) and {why}")
+                    raise ReadFailure("no_text",
+                                      f"the PDF has no usable text layer (scanned or unmapped fonts) and {why}")
                 if skipped:
                     warnings.append(f"{len(skipped)} page(s) without a usable text layer were skipped: OCR unavailable")
             else:

@@ -6,7 +6,8 @@ unread; every other file is read and hashed, and its sha256 is compared with
 what raw.report_files holds. A forced build (FAZHI_FORCE_BUILD=1) and a run
 started by a schedule trust no stat key: they hash every file. Only rows that
 changed are rewritten, removed files are deleted (so they drop out of every
-mart), and every new/changed/removed file is logged in raw.file_events.
+mart), and every new/changed/removed file is logged in raw.file_events
+(fazhi_pipeline.incremental does the reading and writing).
 """
 
 import dagster as dg

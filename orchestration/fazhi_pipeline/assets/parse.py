@@ -3,7 +3,7 @@
 Incremental: only accepted reports whose report_id is not yet in
 staging.documents with the current PARSER_VERSION are parsed; rows of reports
 that are no longer accepted (removed, changed, now a duplicate) or were parsed
-by another parser version are deleted first.
+by another parser version are deleted first (fazhi_pipeline.incremental).
 """
 
 from concurrent.futures import ThreadPoolExecutor

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import polars as pl
 import pytest
 import yaml
 
@@ -66,8 +67,6 @@ def _row(table: tables.Table) -> dict:
 
 @pytest.fixture
 def con():
-    import polars as pl
-
     c = duckdb.connect()
     for table in tables.fingerprinted():
         table.ensure(c)

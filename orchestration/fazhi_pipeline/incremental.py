@@ -19,7 +19,6 @@ from datetime import datetime, timezone
 
 import duckdb
 import polars as pl
-from fazhi_parse.schema import PARSER_VERSION
 
 from fazhi_pipeline import duck
 from fazhi_pipeline.tables import (
@@ -168,16 +167,16 @@ def file_events(old: pl.DataFrame, new: pl.DataFrame, d: dict, now: datetime, ru
 # --- parse ----------------------------------------------------------------
 
 
-def prepare_parse(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    """(stale, todo) in one transaction: the reports whose parsed rows were dropped, and
-    the accepted reports with no parsed rows, to parse (report_id order)."""
+def prepare_parse(con: duckdb.DuckDBPyConnection, parser_version: str) -> tuple[list[str], list[str]]:
+    """(stale, todo) in one transaction: the reports whose parsed rows were dropped (see
+    `_drop_stale`), and the accepted reports with no parsed rows, to parse (report_id order)."""
     with transaction(con):
         recreated = [table for table in PARSED if table.ensure(con)]
         PARSE_LOG.ensure(con)
         if recreated:  # a table changed shape: rebuild all four consistently
             for table in PARSED:
                 con.execute(f"DELETE FROM {table.qualified}")
-        stale = _drop_stale(con)
+        stale = _drop_stale(con, parser_version)
         todo = _column(con, f"""
             SELECT DISTINCT report_id FROM {REPORT_FILES.qualified}
             WHERE status = 'accepted' AND report_id IS NOT NULL
@@ -187,7 +186,7 @@ def prepare_parse(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]
     return stale, todo
 
 
-def _drop_stale(con: duckdb.DuckDBPyConnection) -> list[str]:
+def _drop_stale(con: duckdb.DuckDBPyConnection, parser_version: str) -> list[str]:
     """Delete the parsed rows of reports no longer accepted or parsed by another parser version,
     and orphans (rows an interrupted load left without a document row); returns the stale ids."""
     stale = _column(con, f"""
@@ -196,7 +195,7 @@ def _drop_stale(con: duckdb.DuckDBPyConnection) -> list[str]:
            OR d.report_id NOT IN (
                 SELECT report_id FROM {REPORT_FILES.qualified}
                 WHERE status = 'accepted' AND report_id IS NOT NULL)
-        """, [PARSER_VERSION])
+        """, [parser_version])
     for table in PARSED:
         table.delete(con, "report_id", stale)
         if table is not DOCUMENTS:
@@ -231,13 +230,14 @@ def text_batches(con: duckdb.DuckDBPyConnection, ids: list[str], size: int) -> I
         yield texts(con, ids[start : start + size])
 
 
-def load_parsed(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], run_id: str) -> dict[str, int]:
+def load_parsed(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], parser_version: str,
+                run_id: str) -> dict[str, int]:
     """Load one parsed batch (fazhi_parse.corpus frames) and its parse_log rows in one transaction;
     returns the rows added per table name."""
     with transaction(con):
         added = {table.name: table.insert(con, frames[table.name]) for table in PARSED}
         log = frames["documents"].select("report_id").with_columns(
-            parser_version=pl.lit(PARSER_VERSION),
+            parser_version=pl.lit(parser_version),
             run_id=pl.lit(run_id),
             parsed_at=pl.lit(datetime.now(timezone.utc)),
         )

@@ -44,7 +44,7 @@ POOL_MIN_REPORTS = 128
 def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
     termination.check("before parsing")
     with duckdb.connect() as con:
-        stale, todo = incremental.prepare_parse(con)
+        stale, todo = incremental.prepare_parse(con, PARSER_VERSION)
         loaded = _parse_and_load(context, con, todo)
         totals = {table.name: table.count(con) for table in tables.PARSED}
     for name, key in STAGING_KEYS.items():
@@ -79,7 +79,7 @@ def _parse_and_load(context: dg.AssetExecutionContext, con, todo: list[str]) -> 
             frames = pending.result()
             termination.check(f"parsing, {start}/{len(todo)} reports loaded")
             pending = parse_next()
-            for name, n in incremental.load_parsed(con, frames, context.run.run_id).items():
+            for name, n in incremental.load_parsed(con, frames, PARSER_VERSION, context.run.run_id).items():
                 loaded[name] += n
             del frames
             context.log.info("parsed %d/%d reports", min(start + BATCH, len(todo)), len(todo))

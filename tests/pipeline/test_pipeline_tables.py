@@ -41,7 +41,8 @@ def test_dbt_source_declares_exactly_the_registry_columns(table):
     assert entry["schema"] == table.schema
     declared = [(c["name"], _type(c.get("data_type", ""))) for c in entry.get("columns") or []]
     assert declared == [(name, _type(sql_type(dtype))) for name, dtype in table.columns.items()]
-    assert (entry.get("meta") or {}).get("dagster", {}).get("asset_key") == table.path
+    meta = entry.get("meta") or (entry.get("config") or {}).get("meta") or {}  # either place dbt accepts
+    assert meta.get("dagster", {}).get("asset_key") == table.path
 
 
 def test_every_dbt_source_table_is_in_the_registry():

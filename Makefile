@@ -31,7 +31,10 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Tools from the venv first, whether or not it is activated.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-DBT_SOURCES := $(shell find $(DBT_DIR) \( -path '$(DBT_DIR)/target' -o -path '$(DBT_DIR)/logs' -o -path '$(DBT_DIR)/dbt_packages' \) -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.yaml' -o -name '*.csv' -o -name '*.md' \) -print 2>/dev/null)
+# The dbt project's files, as fazhi_pipeline.settings.dbt_project_files() states them
+# (the one definition; settings.py needs only the standard library, so this works
+# before `make setup` too).
+DBT_SOURCES := $(shell PYTHONPATH=$(CURDIR)/orchestration $(PYTHON) -c 'from fazhi_pipeline import settings; print(*settings.dbt_project_files())' 2>/dev/null)
 
 .PHONY: help setup manifest run lint fix test browser dev dbt-docs bench clean
 

@@ -296,9 +296,13 @@ def prepare_dbt(reports: Path, home: Path) -> None:
     timed run parse incrementally, as `make run` does (and every later run
     against the same warehouse does anyway).
     """
+    from fazhi_pipeline import settings
+
     t = time.perf_counter()
+    env = pipeline_env(reports, home)
+    env["FAZHI_WORK_DB"] = str(settings.default_work_db(Path(env["FAZHI_WAREHOUSE"])))  # what the run derives
     subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet", "--profiles-dir", "."],
-                   cwd=REPO / "dbt_project", env=pipeline_env(reports, home), check=True, capture_output=True)
+                   cwd=REPO / "dbt_project", env=env, check=True, capture_output=True)
     say(f"  dbt parse for this warehouse in {time.perf_counter() - t:.1f}s (untimed)")
 
 

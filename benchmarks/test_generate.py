@@ -1,6 +1,6 @@
 """Properties of the benchmark corpus generator.
 
-Run explicitly (the suite's testpaths is tests/): pytest benchmarks/test_generate.py
+Part of the suite (pyproject's testpaths: tests and benchmarks); alone: pytest benchmarks/test_generate.py
 Nothing here names a sample, a region or a figure: expectations are derived
 from the samples' own parsed metadata and text.
 """

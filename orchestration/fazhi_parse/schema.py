@@ -2,7 +2,9 @@
 
 These are the interface between the pure parsing library and everything
 downstream: the Dagster assets load them into DuckDB (`raw` and `staging`
-schemas) through Arrow, and dbt's sources describe the same columns.
+schemas) through Arrow, and dbt's sources describe the same columns. Which
+table each frame becomes, its key and its share of the build fingerprint are
+in the pipeline's registry, fazhi_pipeline.tables (the parser never imports it).
 
 Offsets: every `char_start` is 1-based and every `char_length` counts
 characters, both into the *original* decoded text (`raw.report_files.text`),

@@ -25,86 +25,36 @@ from pathlib import Path
 
 import duckdb
 
+from fazhi_pipeline import settings, tables
+
 # Bumped when what the fingerprint covers, or how the warehouse is built from
 # the same inputs (e.g. the publish format), changes.
-SCHEME = "1"
-TABLE = "warehouse_build"  # in schema staging
-_PROJECT_DIRS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
-_PROJECT_FILES = ("dbt_project.yml", "packages.yml", "dependencies.yml")
-
-def _rows_digest(table: str, row_sql: str, order_by: str) -> str:
-    """SQL for (row count, md5 of the rows rendered as text in a fixed order); NULLs render as NULL."""
-    return (f"SELECT count(*), md5(coalesce(string_agg(CAST({row_sql} AS VARCHAR), chr(10) ORDER BY {order_by}), '')) "
-            f"FROM {table}")
-
-
-# One digest per source table, each over rows in a fixed order. Staging rows
-# are a function of (report text, parser version), and parse_log's newest
-# parsed_at moves whenever anything is re-parsed; the counts catch rows
-# written by any other means.
-_SOURCE_DIGESTS = {
-    "raw.report_files": _rows_digest(
-        "raw.report_files",
-        "row(source_file, sha256, status, reason, duplicate_of, report_id, encoding, media_type, size_bytes, "
-        "modified_at, ingested_at, format, reader, page_count)",  # not the texts: the sha256 stands for them
-        "source_file",
-    ),
-    "raw.divisions": _rows_digest("raw.divisions AS d", "d", "region_code"),
-    "raw.corrections": _rows_digest(
-        "raw.corrections",
-        "row(line_no, action, sha256, char_start, char_length, figure_text, metric_code, value, comparator, channel, "
-        "reason, reviewer, source_file)",  # not loaded_at: the same file loaded again is the same input
-        "line_no",
-    ),
-    "raw.sources": _rows_digest(
-        "raw.sources",
-        "row(line_no, file, url, title, published_at, fetched_at)",  # not loaded_at, not the file's path
-        "line_no",
-    ),
-    "staging.documents": _rows_digest("staging.documents", "row(report_id, parser_version)", "report_id, parser_version"),
-    "staging.sentences": "SELECT count(*), '' FROM staging.sentences",
-    "staging.mentions": "SELECT count(*), '' FROM staging.mentions",
-    "staging.facts": "SELECT count(*), '' FROM staging.facts",
-    "staging.parse_log": "SELECT count(*), coalesce(cast(max(parsed_at) AS VARCHAR), '') FROM staging.parse_log",
-}
+SCHEME = "2"
+TABLE = tables.WAREHOUSE_BUILD.name  # in schema staging
 
 
 def project_digest(project_dir: Path) -> str:
-    """sha256 over the dbt project's files, paths included."""
+    """sha256 over the dbt project's files (settings.dbt_project_files), paths included."""
     h = hashlib.sha256()
     root = Path(project_dir)
-    paths = [p for d in _PROJECT_DIRS for p in (root / d).rglob("*") if p.is_file()]
-    paths += [root / name for name in _PROJECT_FILES if (root / name).is_file()]
-    for path in sorted(paths):
+    for path in settings.dbt_project_files(root):
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
 def inputs_fingerprint(con: duckdb.DuckDBPyConnection, project_dir: Path) -> str | None:
-    """Fingerprint of what dbt would build from, or None when a source table is missing."""
-    h = hashlib.sha256(f"scheme {SCHEME}\nproject {project_digest(project_dir)}\n".encode())
-    for table, sql in _SOURCE_DIGESTS.items():
-        try:
-            n, digest = con.execute(sql).fetchone()
-        except duckdb.CatalogException:
-            return None
-        h.update(f"{table} {n} {digest}\n".encode())
-    return h.hexdigest()
+    """Fingerprint of what dbt would build from, or None when a source table is missing.
 
-
-def record(con: duckdb.DuckDBPyConnection, fingerprint: str | None, run_id: str, exports_version: str) -> None:
-    """Store the fingerprint in the work DB, to travel with the copy that is published.
-
-    `exports_version` is the export set this publish writes: the exports link
-    is swapped after the warehouse, so a publish killed between the two leaves
-    a warehouse whose recorded set is not the one linked.
+    One digest per table the registry marks (fazhi_pipeline.tables, `fingerprint`).
     """
-    con.execute("CREATE SCHEMA IF NOT EXISTS staging")
-    con.execute(
-        f"CREATE OR REPLACE TABLE staging.{TABLE} "
-        "(fingerprint VARCHAR, exports_version VARCHAR, run_id VARCHAR, built_at TIMESTAMPTZ)"
-    )
-    con.execute(f"INSERT INTO staging.{TABLE} VALUES (?, ?, ?, now())", [fingerprint, exports_version, run_id])
+    h = hashlib.sha256(f"scheme {SCHEME}\nproject {project_digest(project_dir)}\n".encode())
+    for table in tables.fingerprinted():
+        try:
+            n, digest = con.execute(table.fingerprint_sql()).fetchone()
+        except (duckdb.CatalogException, duckdb.BinderException):
+            return None  # missing, or written by older code: dbt is about to get other tables
+        h.update(f"{table.qualified} {n} {digest}\n".encode())
+    return h.hexdigest()
 
 
 def published_state(warehouse: Path) -> tuple[str, str] | None:
@@ -150,7 +100,7 @@ def why_rebuild(current: str | None, warehouse: Path, exports: Path, work_db: Pa
 
 
 # Work DB tables that change on runs that change nothing dbt reads.
-_BOOKKEEPING = {"raw.file_checks"}
+_BOOKKEEPING = {tables.FILE_CHECKS.qualified}
 
 
 def _sidecar(work_db: Path) -> Path:
@@ -196,7 +146,7 @@ def remember_published(work_db: Path, warehouse: Path, exports: Path, counts: di
 def verify_published(warehouse: Path, exports: Path, work_db: Path | None = None) -> str | None:
     """None when the published file and exports are byte for byte what the last publish wrote,
     and the file's tables hold as many rows as the work DB's; else what differs."""
-    from fazhi_pipeline import duck, settings
+    from fazhi_pipeline import duck
 
     work_db = Path(work_db or settings.work_db())
     try:

@@ -113,11 +113,18 @@ def run_all(verbose: bool = False) -> bool:
             result = defs.resolve_job_def("fazhi_all").execute_in_process(
                 instance=instance, raise_on_error=False, run_config=run_config
             )
+    _print_outcome(result, damaged_before, None if verbose else log_path)
+    return result.success and termination.requested() is None
+
+
+def _print_outcome(result, damaged_before: set[Path], log_path: Path | None) -> None:
+    """What a run did beyond the summary: a work DB moved aside, dbt's log (`log_path`, when
+    not verbose), a skipped build, failed checks and steps."""
     for aside in duck.damaged_copies(settings.work_db()):
         if aside not in damaged_before:
             print(f"the work database was damaged: moved aside to {aside} and rebuilt from the reports folder "
                   "(raw.file_events restored from the published warehouse)", file=sys.stderr)
-    if not verbose:
+    if log_path is not None:
         print(f"dbt output: {log_path}")
     if any(e.event_type_value == "STEP_SKIPPED" and e.step_key.startswith("warehouse") for e in result.all_events):
         print("warehouse up to date: nothing new since it was published, so dbt build and publish were skipped "
@@ -135,7 +142,6 @@ def run_all(verbose: bool = False) -> bool:
             if event.is_step_failure:
                 err = event.step_failure_data.error
                 print(f"step failed: {event.step_key}: {err.message.strip() if err else ''}", file=sys.stderr)
-    return result.success and termination.requested() is None
 
 
 def _manifest_summary(con: duckdb.DuckDBPyConnection) -> list[str]:

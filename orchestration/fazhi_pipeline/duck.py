@@ -216,15 +216,6 @@ def keys_arrow(keys: list[str]):
     return pl.DataFrame({"k": keys}, schema={"k": pl.Utf8}).to_arrow()
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-            [schema, table],
-        ).fetchone()[0]
-    )
-
-
 def query_published(path, sql: str) -> list[tuple] | None:
     """Rows of `sql` on a published warehouse opened read-only, as any reader opens it.
 

@@ -14,6 +14,22 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
+# The files that make up the dbt project, stated once: every file under these
+# folders, and these files at its top. The build fingerprint hashes them
+# (build_state.project_digest), a manifest older than any of them is parsed
+# again (assets/dbt.py, manifest_is_stale), and the Makefile's DBT_SOURCES
+# (what `make manifest` depends on) prints dbt_project_files().
+DBT_PROJECT_DIRS = ("models", "macros", "seeds", "tests", "snapshots", "analyses")
+DBT_PROJECT_TOP_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
+
+
+def dbt_project_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
+    """The dbt project's files (DBT_PROJECT_DIRS, DBT_PROJECT_TOP_FILES) that exist, sorted."""
+    root = Path(project_dir)
+    paths = [p for d in DBT_PROJECT_DIRS for p in (root / d).rglob("*") if p.is_file()]
+    paths += [root / name for name in DBT_PROJECT_TOP_FILES if (root / name).is_file()]
+    return sorted(paths)
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name, "").strip()
@@ -31,13 +47,22 @@ def warehouse() -> Path:
 
 
 def work_db() -> Path:
-    """Private database the pipeline writes (FAZHI_WORK_DB).
+    """Private database the pipeline writes (FAZHI_WORK_DB, default `default_work_db(warehouse())`).
+
+    The one place the work DB's path is decided: dbt's profile reads
+    FAZHI_WORK_DB, which every dbt invocation gets from here (dbt_env, the
+    Makefile's WORK_DB).
+    """
+    return _env_path("FAZHI_WORK_DB", default_work_db(warehouse()))
+
+
+def default_work_db(warehouse_path: Path) -> Path:
+    """<folder of the warehouse>/.work/<its name>: the work DB when FAZHI_WORK_DB is not set.
 
     Same basename as the published file so DuckDB's catalog name, and with it
     every qualified view definition dbt writes, is identical in both files.
     """
-    wh = warehouse()
-    return _env_path("FAZHI_WORK_DB", wh.parent / ".work" / wh.name)
+    return warehouse_path.parent / ".work" / warehouse_path.name
 
 
 def exports_dir() -> Path:

@@ -35,7 +35,9 @@ class Pipeline:
 
     @property
     def work_db(self) -> Path:
-        return self.warehouse.parent / ".work" / self.warehouse.name
+        from fazhi_pipeline import settings
+
+        return settings.default_work_db(self.warehouse)  # the runs leave FAZHI_WORK_DB unset
 
     @property
     def exports(self) -> Path:

@@ -8,40 +8,21 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from fazhi_parse.schema import REPORT_FILES
-from fazhi_pipeline import build_state, settings
-from fazhi_pipeline.duck import sql_type
-
-SOURCES = {
-    # as ingest creates it: every column of the schema the parser package declares
-    "raw.report_files": ", ".join(f'"{name}" {sql_type(dtype)}' for name, dtype in REPORT_FILES.items()),
-    "raw.divisions": "region_code VARCHAR, region_name VARCHAR, level VARCHAR",
-    "raw.corrections": "line_no BIGINT, action VARCHAR, sha256 VARCHAR, char_start VARCHAR, char_length VARCHAR, "
-    "figure_text VARCHAR, metric_code VARCHAR, value VARCHAR, comparator VARCHAR, channel VARCHAR, reason VARCHAR, "
-    "reviewer VARCHAR, source_file VARCHAR, loaded_at TIMESTAMPTZ",
-    "raw.sources": "line_no BIGINT, file VARCHAR, url VARCHAR, title VARCHAR, published_at VARCHAR, "
-    "fetched_at VARCHAR, sources_file VARCHAR, loaded_at TIMESTAMPTZ",
-    "staging.documents": "report_id VARCHAR, parser_version VARCHAR",
-    "staging.sentences": "report_id VARCHAR",
-    "staging.mentions": "report_id VARCHAR",
-    "staging.facts": "report_id VARCHAR",
-    "staging.parse_log": "report_id VARCHAR, parsed_at TIMESTAMPTZ",
-}
+from fazhi_pipeline import build_state, incremental, settings, tables
 
 
 @pytest.fixture
 def con():
     c = duckdb.connect()
-    c.execute("CREATE SCHEMA raw; CREATE SCHEMA staging")
-    for table, cols in SOURCES.items():
-        c.execute(f"CREATE TABLE {table} ({cols})")
+    for table in tables.fingerprinted():  # as the assets create them
+        table.ensure(c)
     c.execute("INSERT INTO raw.report_files (source_file, sha256, status, reason, duplicate_of, report_id, encoding, "
               "media_type, size_bytes, modified_at, ingested_at, text) VALUES ('a.txt', 'aa', 'accepted', NULL, NULL, "
               "'aa', 'utf-8', 'text/plain', 10, '2026-01-01', '2026-01-02', '受理57件')")
-    c.execute("INSERT INTO raw.divisions VALUES ('360731', '于都县', 'county')")
-    c.execute("INSERT INTO staging.documents VALUES ('aa', 'v1')")
-    c.execute("INSERT INTO staging.sentences VALUES ('aa'), ('aa')")
-    c.execute("INSERT INTO staging.parse_log VALUES ('aa', '2026-01-03')")
+    c.execute("INSERT INTO raw.divisions (region_code, region_name, level) VALUES ('360731', '于都县', 'county')")
+    c.execute("INSERT INTO staging.documents (report_id, parser_version) VALUES ('aa', 'v1')")
+    c.execute("INSERT INTO staging.sentences (report_id) VALUES ('aa'), ('aa')")
+    c.execute("INSERT INTO staging.parse_log (report_id, parsed_at) VALUES ('aa', '2026-01-03')")
     return c
 
 
@@ -59,14 +40,15 @@ CHANGES = {
     "a file's bytes": "UPDATE raw.report_files SET sha256 = 'ab'",
     "a file now a duplicate": "UPDATE raw.report_files SET status = 'duplicate', reason = 'duplicate: same text'",
     "a file read by another reader": "UPDATE raw.report_files SET reader = 'ocr'",
+    "a file's pages read again": "UPDATE raw.report_files SET pages_json = '[]', ocr = true",
     "a file added": "INSERT INTO raw.report_files (source_file, sha256, status) VALUES ('b.txt', 'bb', 'rejected')",
     "a file removed": "DELETE FROM raw.report_files",
     "a division renamed": "UPDATE raw.divisions SET region_name = '于都'",
     "a correction added": "INSERT INTO raw.corrections (line_no, action) VALUES (2, 'reject')",
     "a source manifest row added": "INSERT INTO raw.sources (line_no, file, url) VALUES (2, 'a.txt', 'http://www.gov.cn/a')",
     "a report parsed by another version": "UPDATE staging.documents SET parser_version = 'v2'",
-    "a report re-parsed": "INSERT INTO staging.parse_log VALUES ('aa', '2026-02-01')",
-    "a row written outside the parser": "INSERT INTO staging.facts VALUES ('aa')",
+    "a report re-parsed": "INSERT INTO staging.parse_log (report_id, parsed_at) VALUES ('aa', '2026-02-01')",
+    "a row written outside the parser": "INSERT INTO staging.facts (report_id) VALUES ('aa')",
     "a sentence removed": "DELETE FROM staging.sentences WHERE rowid = 0",
 }
 
@@ -97,16 +79,16 @@ def _published(tmp_path: Path, fingerprint: str, rows: int = 40) -> tuple[Path, 
     """A work DB recording `fingerprint`, published as the pipeline does: (work DB, warehouse, exports)."""
     from test_pipeline_publish import make_work_db
 
-    from fazhi_pipeline import duck, publish
+    from fazhi_pipeline import duck, warehouse_copy
 
     warehouse = tmp_path / "wh" / "fazhi.duckdb"
-    work = warehouse.parent / ".work" / warehouse.name
+    work = settings.default_work_db(warehouse)
     exports = warehouse.parent / "exports"
     make_work_db(work, rows, pipeline_made=True)
     con = duck.connect_work(work)
-    build_state.record(con, fingerprint, "run-1", "v-new")
+    incremental.record_build(con, fingerprint, "run-1", "v-new")
     con.close()
-    done = publish.publish_database(work, warehouse, exports, exports_version="v-new")
+    done = warehouse_copy.publish_database(work, warehouse, exports, exports_version="v-new")
     build_state.remember_published(work, warehouse, exports, done.counts)
     return work, warehouse, exports
 

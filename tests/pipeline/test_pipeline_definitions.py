@@ -9,8 +9,8 @@ import pytest
 
 from fazhi_pipeline import automation, duck
 from fazhi_pipeline.assets.dbt import dbt_project
-from fazhi_pipeline.assets.ingest import diff_files
 from fazhi_pipeline.definitions import defs
+from fazhi_pipeline.incremental import diff_files
 
 FACT_TABLES = ["fct_metric_values", "fct_cases", "fct_mediation", "fct_review_rates"]
 SOURCE_KEYS = [

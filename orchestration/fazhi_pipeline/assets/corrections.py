@@ -10,12 +10,11 @@ from datetime import datetime, timezone
 import dagster as dg
 from fazhi_site import corrections as fz_corrections
 
-from fazhi_pipeline import duck, settings
+from fazhi_pipeline import settings, tables
 from fazhi_pipeline.assets.policies import file_metadata, people_file_asset
 from fazhi_pipeline.resources import WorkDuckDB
 
-CORRECTIONS_KEY = dg.AssetKey(["raw", "corrections"])
-CORRECTIONS = fz_corrections.TABLE_SCHEMA
+CORRECTIONS_KEY = dg.AssetKey(tables.CORRECTIONS.path)
 
 
 @people_file_asset(
@@ -27,7 +26,7 @@ def corrections(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Mat
     rows = fz_corrections.read(path)
     frame = fz_corrections.frame(rows, datetime.now(timezone.utc))
     with duckdb.connect() as con:
-        duck.replace_rows(con, "raw", "corrections", frame, CORRECTIONS)
+        tables.CORRECTIONS.replace(con, frame)
     by_action = dict(frame.group_by("action").len().rows()) if frame.height else {}
     context.log.info("corrections: %d rows from %s %s", frame.height, path, by_action)
     return dg.MaterializeResult(

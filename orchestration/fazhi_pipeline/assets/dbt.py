@@ -30,24 +30,13 @@ from fazhi_pipeline.resources import WorkDuckDB
 
 # Only lock contention is worth a retry; a failed model or data test is not.
 _TRANSIENT = ("Could not set lock", "Conflicting lock", "database is locked")
-_PROJECT_FILES = ("*.sql", "*.yml", "*.yaml", "*.csv", "*.md")
-
-
-def _newest_source(project_dir: Path) -> float:
-    newest = 0.0
-    for sub in ("models", "macros", "seeds", "tests", "analyses", "snapshots"):
-        for pattern in _PROJECT_FILES:
-            for path in (project_dir / sub).rglob(pattern):
-                newest = max(newest, path.stat().st_mtime)
-    for name in ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml"):
-        if (project_dir / name).exists():
-            newest = max(newest, (project_dir / name).stat().st_mtime)
-    return newest
 
 
 def manifest_is_stale(project: DbtProject) -> bool:
+    """True when the manifest is missing or older than a file of the project (settings.dbt_project_files)."""
     path = project.manifest_path
-    return not path.exists() or path.stat().st_mtime < _newest_source(Path(project.project_dir))
+    files = settings.dbt_project_files(Path(project.project_dir))
+    return not path.exists() or path.stat().st_mtime < max((p.stat().st_mtime for p in files), default=0.0)
 
 
 def _ensure_dbt_on_path() -> None:

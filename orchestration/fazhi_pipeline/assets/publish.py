@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from fazhi_pipeline import build_state, publish, settings, termination
+from fazhi_pipeline import build_state, incremental, settings, termination, warehouse_copy
 from fazhi_pipeline.assets.dbt import marts_keys
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
@@ -27,11 +27,11 @@ def published(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Mater
     target = settings.warehouse()
     # What this warehouse is built from travels inside it: the next run with
     # the same inputs skips dbt and publish (assets/dbt.py, up_to_date).
-    version = publish.new_exports_version()
+    version = warehouse_copy.new_exports_version()
     with duckdb.connect() as con:
         fingerprint = build_state.inputs_fingerprint(con, settings.DBT_PROJECT_DIR)
-        build_state.record(con, fingerprint, context.run.run_id, version)
-    done = publish.publish_database(
+        incremental.record_build(con, fingerprint, context.run.run_id, version)
+    done = warehouse_copy.publish_database(
         duckdb.db_path(), target, settings.exports_dir(), exports_version=version,
         before_swap=lambda: termination.check("publishing, before the rename"),
     )
@@ -44,7 +44,7 @@ def published(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Mater
         metadata={
             "path": dg.MetadataValue.path(str(target)),
             "exports": dg.MetadataValue.path(str(settings.exports_dir())),
-            "storage_version": publish.STORAGE_VERSION,
+            "storage_version": warehouse_copy.STORAGE_VERSION,
             "method": done.method,
             "method_reason": done.why,
             "tables": len(counts),

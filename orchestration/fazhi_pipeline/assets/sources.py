@@ -12,11 +12,11 @@ from datetime import datetime, timezone
 import dagster as dg
 from fazhi_site import sources as fz_sources
 
-from fazhi_pipeline import duck, settings
+from fazhi_pipeline import settings, tables
 from fazhi_pipeline.assets.policies import file_metadata, people_file_asset
 from fazhi_pipeline.resources import WorkDuckDB
 
-SOURCES_KEY = dg.AssetKey(["raw", "sources"])
+SOURCES_KEY = dg.AssetKey(tables.SOURCES.path)
 
 
 @people_file_asset(
@@ -28,7 +28,7 @@ def sources(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Materia
     path = settings.sources_file()
     frame = fz_sources.frame(fz_sources.read(path), datetime.now(timezone.utc))
     with duckdb.connect() as con:
-        duck.replace_rows(con, "raw", "sources", frame, fz_sources.TABLE_SCHEMA)
+        tables.SOURCES.replace(con, frame)
     with_url = frame.filter(frame["url"].is_not_null()).height if frame.height else 0
     context.log.info("source manifest: %d rows (%d with a URL) from %s", frame.height, with_url, path)
     return dg.MaterializeResult(

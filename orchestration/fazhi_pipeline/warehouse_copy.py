@@ -97,7 +97,6 @@ def publish_database(
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # DuckDB (or the file copy) must create the file itself
-    counts: dict[str, int] = {}
     try:
         # The open connection holds the work DB's lock: no other process can
         # write it while its bytes are copied.
@@ -105,20 +104,7 @@ def publish_database(
         try:
             con.execute("CHECKPOINT")
             work = con.execute("SELECT current_database()").fetchone()[0]
-            method, why = choose_method(con, work, work_db)
-            if method == "file_copy":
-                shutil.copyfile(work_db, tmp)
-                con.execute("ATTACH ? AS fazhi_pub (READ_ONLY)", [str(tmp)])
-            else:
-                con.execute(f"ATTACH ? AS fazhi_pub (STORAGE_VERSION '{STORAGE_VERSION}')", [str(tmp)])
-                con.execute(f'COPY FROM DATABASE "{work}" TO fazhi_pub')
-            for schema, table in _tables(con, work):
-                n_work = _count(con, work, schema, table)
-                n_pub = _count(con, "fazhi_pub", schema, table)
-                if n_work != n_pub:
-                    raise RuntimeError(f"publish copy of {schema}.{table} has {n_pub} rows, work DB {n_work}")
-                counts[f"{schema}.{table}"] = n_pub
-            con.execute("DETACH fazhi_pub")
+            method, why, counts = _copy_verified(con, work, work_db, tmp)
             version = _write_exports(con, work, export_schema, exports, exports_version or new_exports_version())
         finally:
             con.close()
@@ -135,6 +121,27 @@ def publish_database(
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
     return Published(counts=counts, method=method, why=why)
+
+
+def _copy_verified(con: duckdb.DuckDBPyConnection, work: str, work_db: Path, tmp: Path) -> tuple[str, str, dict]:
+    """Copy the checkpointed work DB (catalog `work`) to `tmp` the way choose_method says;
+    (method, why, rows per schema.table), each count checked against the work DB's."""
+    method, why = choose_method(con, work, work_db)
+    if method == "file_copy":
+        shutil.copyfile(work_db, tmp)
+        con.execute("ATTACH ? AS fazhi_pub (READ_ONLY)", [str(tmp)])
+    else:
+        con.execute(f"ATTACH ? AS fazhi_pub (STORAGE_VERSION '{STORAGE_VERSION}')", [str(tmp)])
+        con.execute(f'COPY FROM DATABASE "{work}" TO fazhi_pub')
+    counts: dict[str, int] = {}
+    for schema, table in _tables(con, work):
+        n_work = _count(con, work, schema, table)
+        n_pub = _count(con, "fazhi_pub", schema, table)
+        if n_work != n_pub:
+            raise RuntimeError(f"publish copy of {schema}.{table} has {n_pub} rows, work DB {n_work}")
+        counts[f"{schema}.{table}"] = n_pub
+    con.execute("DETACH fazhi_pub")
+    return method, why, counts
 
 
 def _staged_work_db(work_db: Path) -> Path:

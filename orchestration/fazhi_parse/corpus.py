@@ -84,7 +84,7 @@ _ORDER = {
 }
 
 
-def parse_reports(
+def parse_texts(
     items: Iterable[tuple[str, str]], workers: int | None = 1, executor: Executor | None = None
 ) -> dict[str, pl.DataFrame]:
     """Frames `documents`, `sentences`, `mentions`, `facts` for (report_id, text) pairs.

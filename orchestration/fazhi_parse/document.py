@@ -267,7 +267,9 @@ class _Rows:
             if c.metric_code:
                 self.facts.append(self._fact(k, c, mention_no, a, b, figure_text, section_kind))
 
-    def _fact(self, k: int, c: Classified, mention_no: int, a: int, b: int, figure_text: str, section_kind: str) -> tuple:
+    def _fact(
+        self, k: int, c: Classified, mention_no: int, a: int, b: int, figure_text: str, section_kind: str
+    ) -> tuple:
         f, report_id = c.figure, self.report_id
         key = (c.metric_code, c.measure_kind, c.channel, f.value, f.comparator, c.parent is not None, c.period.kind)
         duplicate = key in self.seen

@@ -79,7 +79,8 @@ _FOOTER_LINE = re.compile(
     + "|(?:" + chrome_alternation("html", "footer_field") + r")[::]"
 )
 _CRUMB_LINE = re.compile(
-    "^(?:" + chrome_alternation("html", "crumb") + r")|首页\s*[>>»/→]|^(?:" + chrome_alternation("html", "pager") + r")[::]"
+    "^(?:" + chrome_alternation("html", "crumb") + r")|首页\s*[>>»/→]"
+    + "|^(?:" + chrome_alternation("html", "pager") + r")[::]"
 )
 _SHORT_LINE = 150
 

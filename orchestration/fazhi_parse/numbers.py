@@ -202,7 +202,9 @@ def _scaled(value: float, mult1: str | None, mult2: str | None, unit: str) -> fl
     return value * mult
 
 
-def _comparator(text: str, m: re.Match, prefix: str | None, approx1: str | None, approx2: str | None) -> tuple[str, int]:
+def _comparator(
+    text: str, m: re.Match, prefix: str | None, approx1: str | None, approx2: str | None
+) -> tuple[str, int]:
     """(comparator, figure end) from the qualifiers before the number and after the unit."""
     comparator = "="
     if prefix:

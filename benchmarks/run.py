@@ -80,7 +80,7 @@ def _convert_batch(items: list[tuple[str, str]]) -> list[str]:
 
 
 def floor_run(folder: Path, workers: int) -> tuple[float, int, int]:
-    """Read every file and OpenCC-convert it on `workers` processes, batched like corpus.parse_reports."""
+    """Read every file and OpenCC-convert it on `workers` processes, batched like corpus.parse_texts."""
     t = time.perf_counter()
     items, size = read_items(folder)
     n_batches = workers * 4
@@ -93,7 +93,7 @@ def floor_run(folder: Path, workers: int) -> tuple[float, int, int]:
 def parse_run(folder: Path, workers: int) -> tuple[float, int, int, dict]:
     t = time.perf_counter()
     items, size = read_items(folder)
-    frames = corpus.parse_reports(items, workers=workers)
+    frames = corpus.parse_texts(items, workers=workers)
     return time.perf_counter() - t, len(items), size, {k: v.height for k, v in frames.items()}
 
 
@@ -106,7 +106,7 @@ def bench_parse(folder: Path, workers: int, repeat: int) -> dict:
         say(f"  floor (read + OpenCC) run {r + 1}/{repeat}: {sec:.2f}s")
         sec, n, size, rows = parse_run(folder, workers)
         parse.append(sec)
-        say(f"  parse_reports run {r + 1}/{repeat}: {sec:.2f}s, rows {rows}")
+        say(f"  parse_texts run {r + 1}/{repeat}: {sec:.2f}s, rows {rows}")
     mb = size / 1e6
     p, f = min(parse), min(floor)
     return {
@@ -124,7 +124,7 @@ def profile_parse(folder: Path, limit: int = 500, top: int = 20) -> str:
     items = items[:limit]
     prof = cProfile.Profile()
     prof.enable()
-    corpus.parse_reports(items, workers=1)
+    corpus.parse_texts(items, workers=1)
     prof.disable()
     buf = io.StringIO()
     stats = pstats.Stats(prof, stream=buf)

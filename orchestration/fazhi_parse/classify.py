@@ -416,34 +416,101 @@ def classify_figures(
         if carry is not None:
             carry.topic = carry.last_fact = carry.last_level = None
         return None
-    out: list[Classified] = []
-    # A sentence without a topic word of its own continues the topic of the
-    # sentence before it in the paragraph (…行政复议申请469件。从审理结果看，全年共审结422件):
-    # its clauses inherit it, so they must be bare.
-    topic: str | None = carried_topic
-    pos = start
-    period_marks: list | None = None  # read once, when a figure is classified
-
-    def period_of(pos: int) -> Period:
-        nonlocal period_marks
-        if period_marks is None:
-            # A period set before a semicolon holds to the full stop: 2022年1月至2025年6月，…；共受理…
-            events = period_events(simplified, _full_sentence_start(simplified, start), end, report_year)
-            period_marks = [events, opening_period(simplified, start, report_year)]
-        return period_at(period_marks[0], pos, period_marks[1])
-    last_fact: Classified | None = None  # the latest total (a possible parent)
-    last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
-    parts_from: int | None = None  # text position where a 其中 scope starts
-    other_total_end = -1  # end of the latest count about other work (归档案卷3927份)
+    sentence = _Sentence(rs, simplified, start, end, figures, report_year, court_voice, region_code, carried_topic)
     if opens_with_parts:
-        last_fact, last_level = carry.last_fact, carry.last_level
-        parts_from = start
-    respectively: list[tuple[str, str] | None] = []  # metrics a 分别 list still has to hand out, in order
-    word_topic: str | None | bool = False
+        sentence.last_fact, sentence.last_level = carry.last_fact, carry.last_level
+        sentence.parts_from = start
     for i, fig in enumerate(figures):
+        sentence.read(i, fig)
+    sentence.set_periods(annual_report)
+    _attach_basis(sentence.out)
+    if carry is not None:
+        sentence.hand_on(carry)
+    return sentence.out
+
+
+def _names_no_statistic(text: str, fig: Figure, clause: str) -> bool:
+    """A name in quotes (“四个百分百”, 「三个一」) or a target (rules/clause_words.csv), not a statistic."""
+    if fig.start and text[fig.start - 1] in _OPEN_QUOTES:
+        return True
+    return clause_words()[2].search(clause) is not None
+
+
+class _Sentence:
+    """The clause chain of one sentence, read figure by figure (see classify_figures)."""
+
+    __slots__ = ("rs", "text", "start", "end", "figures", "report_year", "court_voice", "region_code", "out",
+                 "topic", "word_topic", "pos", "period_marks", "last_fact", "last_level", "parts_from",
+                 "other_total_end", "respectively")
+
+    def __init__(self, rs: Rules, simplified: str, start: int, end: int, figures: list[Figure],
+                 report_year: int | None, court_voice: bool, region_code: str | None, topic: str | None):
+        self.rs, self.text, self.start, self.end, self.figures = rs, simplified, start, end, figures
+        self.report_year, self.court_voice, self.region_code = report_year, court_voice, region_code
+        self.out: list[Classified] = []
+        # A sentence without a topic word of its own continues the topic of the
+        # sentence before it in the paragraph (…行政复议申请469件。从审理结果看，全年共审结422件):
+        # its clauses inherit it, so they must be bare.
+        self.topic = topic
+        self.word_topic: str | None | bool = False  # the last topic word read (see ChainState)
+        self.pos = start  # where the next figure's lead starts
+        self.period_marks: list | None = None  # read once, when a figure is classified
+        self.last_fact: Classified | None = None  # the latest total (a possible parent)
+        self.last_level: Classified | None = None  # the latest level fact of any kind (what a change modifies)
+        self.parts_from: int | None = None  # text position where a 其中 scope starts
+        self.other_total_end = -1  # end of the latest count about other work (归档案卷3927份)
+        self.respectively: list[tuple[str, str] | None] = []  # metrics a 分别 list still has to hand out, in order
+
+    def read(self, i: int, fig: Figure) -> None:
+        """Classify figures[i]: append its Classified to `out` and move the chain on."""
         c = Classified(figure=fig)
-        out.append(c)
-        lead = simplified[pos:fig.start]
+        self.out.append(c)
+        clause, own, several_topics, parts_at = self._read_clause(c)
+        if parts_at >= 0:
+            self.parts_from = parts_at
+            if self.other_total_end > (self.last_fact.figure.end if self.last_fact is not None else -1):
+                # 共接收归档案卷3927份，其中法律援助案件1414件: parts of a count about other work
+                self.other_total_end = self.pos = fig.end
+                return
+        if own is None and fig.unit_kind == "count":
+            self.other_total_end = fig.end
+        self.pos = fig.end
+        if self.respectively and _LIST_SEP.fullmatch(self.text, self.out[-2].figure.end, fig.start):
+            self._next_in_list(c)
+            return
+        self.respectively = []
+        if fig.unit_kind == "money":
+            return
+        if "分别" in clause:
+            if self.topic is not None and not several_topics:
+                self._start_list(i, c, clause)
+            return
+        if _names_no_statistic(self.text, fig, clause):
+            return
+        if self.topic is not None and len(self.out) > 1 and _TO_LEVEL.match(clause):
+            self._level_from_baseline(c)
+            return
+        ch = _CHANGE.search(clause) if _may_end_a_change(clause) else None
+        if ch:
+            self._change(c, ch)
+            return
+        if clause_words()[1].search(clause):
+            return  # a baseline, not the period's figure
+        named = self._metric(c, clause, own is False, several_topics)
+        if named is None:
+            return
+        if self.last_fact is not None and self.topic is not None and self._in_parts(fig):
+            self._part(c, clause, *named)
+        elif named[0]:
+            self._level(c, clause, *named)
+
+    def _read_clause(self, c: Classified) -> tuple[str, str | None | bool, bool, int]:
+        """Set the figure's clause (after the last hard delimiter before it, asides
+        dropped) and the running topic. Returns (clause, its own last topic event
+        (False: none, it inherits the topic), whether it names several topics,
+        where a 其中 between the last figure and this one is, or -1)."""
+        fig, pos = c.figure, self.pos
+        lead = self.text[pos:fig.start]
         delim = _UPTO_LAST_DELIM.match(lead)
         clause_rel = delim.end() if delim else 0
         clause = _drop_asides(lead[clause_rel:])
@@ -451,151 +518,157 @@ def classify_figures(
         c.clause = clause
         # Topic: words before the clause update the running topic, then the clause's own.
         if clause_rel:
-            ev = _last_topic_event(rs, lead[:clause_rel])
+            ev = _last_topic_event(self.rs, lead[:clause_rel])
             if ev is not False:
-                topic = word_topic = ev
-        own, several_topics = _topic_events(rs, clause)
-        inherited = own is False
-        if not inherited:
-            topic = word_topic = own
+                self.topic = self.word_topic = ev
+        own, several_topics = _topic_events(self.rs, clause)
+        if own is not False:
+            self.topic = self.word_topic = own
         parts_at = lead.rfind(_PARTS_WORD)  # the word cannot overlap itself: the last match
-        if parts_at >= 0:
-            parts_from = pos + parts_at
-            if other_total_end > (last_fact.figure.end if last_fact is not None else -1):
-                # 共接收归档案卷3927份，其中法律援助案件1414件: parts of a count about other work
-                other_total_end = fig.end
-                pos = fig.end
-                continue
-        if own is None and fig.unit_kind == "count":
-            other_total_end = fig.end
-        pos = fig.end
-        if respectively and _LIST_SEP.fullmatch(simplified, out[-2].figure.end, fig.start):
-            # 受理、审结行政复议案件分别为120件、115件: the next cue of the list
-            named = respectively.pop(0)
-            if named is not None and topic is not None:
-                c.metric_code, c.rule, c.topic = named[0], f"respectively:{named[1]}", topic
-                c.scope = scope_of(simplified, start, c.clause_start, fig.start, named[0], court_voice, region_code)
-                last_level = c
-            continue
-        respectively = []
-        if fig.unit_kind == "money":
-            continue
-        if "分别" in clause:
-            if topic is not None and not several_topics:
-                respectively = _respectively(rs, topic, clause, simplified, figures, i)
-                if respectively:
-                    named = respectively.pop(0)
-                    c.metric_code, c.rule, c.topic = named[0], f"respectively:{named[1]}", topic
-                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, named[0], court_voice, region_code)
-                    last_level = c
-            continue
-        if fig.start and simplified[fig.start - 1] in _OPEN_QUOTES:
-            continue  # a name, not a statistic: “四个百分百”, 「三个一」
-        if clause_words()[2].search(clause):
-            continue
-        if topic is not None and len(out) > 1 and _TO_LEVEL.match(clause):
-            # 复议后起诉率由2018年的30.7%降至14.6%: the level reached is the metric's figure,
-            # for the period in force before the baseline's 由.
-            prev = out[-2]
-            frm = _FROM.search(prev.clause)
-            if frm is not None:
-                metric, rule = _metric_for(rs, topic, prev.clause[: frm.start()], fig, rate_tail=False)
-                if metric:
-                    c.metric_code, c.rule, c.topic = metric, f"to_level:{rule}", topic
-                    c.period = period_of(prev.clause_start + frm.start())
-                    c.scope = scope_of(simplified, start, prev.clause_start, fig.start, metric, court_voice, region_code)
-                    last_level = c
-            continue
-        # Year-on-year change of the figure before it.
-        ch = _CHANGE.search(clause) if _may_end_a_change(clause) else None
-        if ch:
-            if topic is not None and last_level is not None:
-                prev = last_level
-                c.metric_code = prev.metric_code
-                c.measure_kind = "change"
-                c.change_direction = 1 if ch.group("dir") in _UP else -1
-                c.channel = prev.channel
-                c.rule = f"change:{ch.group(0)}"
-            continue
-        if clause_words()[1].search(clause):
-            continue
+        return clause, own, several_topics, (pos + parts_at if parts_at >= 0 else -1)
+
+    def _scope(self, clause_start: int, fig_start: int, metric: str) -> str:
+        return scope_of(self.text, self.start, clause_start, fig_start, metric, self.court_voice, self.region_code)
+
+    def _period_of(self, pos: int) -> Period:
+        if self.period_marks is None:
+            # A period set before a semicolon holds to the full stop: 2022年1月至2025年6月，…；共受理…
+            events = period_events(self.text, _full_sentence_start(self.text, self.start), self.end, self.report_year)
+            self.period_marks = [events, opening_period(self.text, self.start, self.report_year)]
+        return period_at(self.period_marks[0], pos, self.period_marks[1])
+
+    def _start_list(self, i: int, c: Classified, clause: str) -> None:
+        """A 分别 list starting at figures[i]: the first of the metrics its cues name."""
+        self.respectively = _respectively(self.rs, self.topic, clause, self.text, self.figures, i)
+        if self.respectively:
+            self._named_in_list(c, self.respectively.pop(0))
+
+    def _next_in_list(self, c: Classified) -> None:
+        """受理、审结行政复议案件分别为120件、115件: the next cue of the list."""
+        named = self.respectively.pop(0)
+        if named is not None and self.topic is not None:
+            self._named_in_list(c, named)
+
+    def _named_in_list(self, c: Classified, named: tuple[str, str]) -> None:
+        c.metric_code, c.rule, c.topic = named[0], f"respectively:{named[1]}", self.topic
+        c.scope = self._scope(c.clause_start, c.figure.start, named[0])
+        self.last_level = c
+
+    def _level_from_baseline(self, c: Classified) -> None:
+        """复议后起诉率由2018年的30.7%降至14.6%: the level reached is the metric's figure,
+        for the period in force before the baseline's 由."""
+        prev = self.out[-2]
+        frm = _FROM.search(prev.clause)
+        if frm is None:
+            return
+        metric, rule = _metric_for(self.rs, self.topic, prev.clause[: frm.start()], c.figure, rate_tail=False)
+        if metric:
+            c.metric_code, c.rule, c.topic = metric, f"to_level:{rule}", self.topic
+            c.period = self._period_of(prev.clause_start + frm.start())
+            c.scope = self._scope(prev.clause_start, c.figure.start, metric)
+            self.last_level = c
+
+    def _change(self, c: Classified, ch: re.Match) -> None:
+        """A year-on-year change of the level figure before it."""
+        prev = self.last_level
+        if self.topic is not None and prev is not None:
+            c.metric_code = prev.metric_code
+            c.measure_kind = "change"
+            c.change_direction = 1 if ch.group("dir") in _UP else -1
+            c.channel = prev.channel
+            c.rule = f"change:{ch.group(0)}"
+
+    def _metric(self, c: Classified, clause: str, inherited: bool, several_topics: bool) -> tuple | None:
+        """(metric or None, rule) the clause names for the figure, its channel set;
+        None when the figure is not to be read at all (a clause naming two topics)."""
+        fig, topic = c.figure, self.topic
         metric = rule = None
         if topic is not None:
-            if inherited and not _is_bare(rs, clause, topic):
-                topic = None
+            if inherited and not _is_bare(self.rs, clause, topic):
+                topic = self.topic = None
             elif several_topics:
-                continue  # 行政复议和行政诉讼案件共35件: whose figure is it?
+                return None  # 行政复议和行政诉讼案件共35件: whose figure is it?
             else:
-                metric, rule = _metric_for(rs, topic, clause, fig)
-        if metric is None and topic is not None and len(out) > 1:
-            metric, rule = _from_neighbours(rs, clause, fig, out)
+                metric, rule = _metric_for(self.rs, topic, clause, fig)
+        if metric is None and topic is not None and len(self.out) > 1:
+            metric, rule = _from_neighbours(self.rs, clause, fig, self.out)
         noun = ""
         if metric is None and fig.unit_kind == "count":
-            trailing = _trailing_noun(rs, simplified, fig)
+            trailing = _trailing_noun(self.rs, self.text, fig)
             if trailing:
-                metric, rule = _metric_for(rs, trailing[0], clause + trailing[1], fig)
+                metric, rule = _metric_for(self.rs, trailing[0], clause + trailing[1], fig)
                 if metric:
                     topic, noun = trailing
+                    self.topic = topic
         if metric and topic == "mediation":
             # the nearest channel word before the figure, read within a bounded reach
-            c.channel = _channel(rs, simplified[max(start, fig.end - _CHANNEL_REACH):fig.end] + noun)
-        # Breakdown parts: inside parentheses after a total, or after 其中.
-        if last_fact is not None and topic is not None:
-            parent = last_fact
-            gap_start = parent.figure.end if parent.figure.end <= fig.start else start
-            gap_start = max(gap_start, fig.start - _CHANNEL_REACH)  # a bracketed breakdown is short
-            in_parts = _open_paren(simplified[gap_start:fig.start]) >= 0 or (
-                parts_from is not None and (parts_from >= parent.figure.end or parts_from == start)
-            )
-            if in_parts:
-                same_sentence = parent.figure.start >= start
-                if (metric == parent.metric_code and same_sentence and parent.measure_kind == "level"
-                        and _NAMED_NOUN.search(clause) and not _NAMED_NOUN.search(parent.clause)):
-                    # 共受理指派案件4459件，其中法律援助案件450件: the part names what the metric
-                    # counts and the total does not, so the total is wider: the part is the figure.
-                    parent.metric_code = parent.rule = None
-                    c.metric_code, c.rule, c.topic = metric, f"named_part:{rule}", topic
-                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
-                    last_level = last_fact = c
-                    continue
-                if metric and same_sentence and topic != parent.topic:
-                    continue  # 其中刑事案件…，民事行政案件190件: a category label, not another topic's figure
-                if metric in (None, parent.metric_code) and fig.unit == parent.figure.unit:
-                    c.metric_code = parent.metric_code
-                    c.parent = parent
-                    c.breakdown_label = clause.strip("(（、 ") or None
-                    c.rule = f"part:{rule or ''}"
-                    c.channel = parent.channel
-                elif metric:
-                    c.metric_code, c.rule = metric, rule
-                    c.topic = topic
-                    c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
-                    last_level = c
+            c.channel = _channel(self.rs, self.text[max(self.start, fig.end - _CHANNEL_REACH):fig.end] + noun)
+        return metric, rule
+
+    def _in_parts(self, fig: Figure) -> bool:
+        """Whether the figure is a breakdown part of the last total: inside
+        parentheses after it, or after 其中."""
+        parent = self.last_fact
+        gap_start = parent.figure.end if parent.figure.end <= fig.start else self.start
+        gap_start = max(gap_start, fig.start - _CHANNEL_REACH)  # a bracketed breakdown is short
+        return _open_paren(self.text[gap_start:fig.start]) >= 0 or (
+            self.parts_from is not None and (self.parts_from >= parent.figure.end or self.parts_from == self.start)
+        )
+
+    def _part(self, c: Classified, clause: str, metric: str | None, rule: str | None) -> None:
+        """A figure in the breakdown of the last total."""
+        parent, fig = self.last_fact, c.figure
+        same_sentence = parent.figure.start >= self.start
+        if (metric == parent.metric_code and same_sentence and parent.measure_kind == "level"
+                and _NAMED_NOUN.search(clause) and not _NAMED_NOUN.search(parent.clause)):
+            # 共受理指派案件4459件，其中法律援助案件450件: the part names what the metric
+            # counts and the total does not, so the total is wider: the part is the figure.
+            parent.metric_code = parent.rule = None
+            c.metric_code, c.rule, c.topic = metric, f"named_part:{rule}", self.topic
+            c.scope = self._scope(c.clause_start, fig.start, metric)
+            self.last_level = self.last_fact = c
+        elif metric and same_sentence and self.topic != parent.topic:
+            pass  # 其中刑事案件…，民事行政案件190件: a category label, not another topic's figure
+        elif metric in (None, parent.metric_code) and fig.unit == parent.figure.unit:
+            c.metric_code = parent.metric_code
+            c.parent = parent
+            c.breakdown_label = clause.strip("(（、 ") or None
+            c.rule = f"part:{rule or ''}"
+            c.channel = parent.channel
+        elif metric:
+            c.metric_code, c.rule, c.topic = metric, rule, self.topic
+            c.scope = self._scope(c.clause_start, fig.start, metric)
+            self.last_level = c
+
+    def _level(self, c: Classified, clause: str, metric: str, rule: str | None) -> None:
+        """A level figure of `metric`, outside any breakdown."""
+        c.metric_code, c.rule, c.topic = metric, rule, self.topic
+        c.scope = self._scope(c.clause_start, c.figure.start, metric)
+        last = self.last_level
+        if (c.scope == REGION and len(self.out) > 1 and self.out[-2] is last and last.scope == SUBTYPE
+                and last.figure.start >= self.start and not _WHOLE.search(clause)):
+            # 行业性专业性人民调解组织1503个，调解员9784人: the list goes on about that kind
+            c.scope = SUBTYPE
+        self.last_level = c
+        if c.figure.unit_kind == "count":  # only counts have parts
+            self.last_fact = c
+
+    def set_periods(self, annual_report: bool) -> None:
+        """The period of each classified figure (see periods.py)."""
+        for c in self.out:
+            if c.metric_code is None:
                 continue
-        if metric:
-            c.metric_code, c.rule = metric, rule
-            c.topic = topic
-            c.scope = scope_of(simplified, start, c.clause_start, fig.start, metric, court_voice, region_code)
-            if (c.scope == REGION and len(out) > 1 and out[-2] is last_level and last_level.scope == SUBTYPE
-                    and last_level.figure.start >= start and not _WHOLE.search(clause)):
-                # 行业性专业性人民调解组织1503个，调解员9784人: the list goes on about that kind
-                c.scope = SUBTYPE
-            last_level = c
-            if fig.unit_kind == "count":  # only counts have parts
-                last_fact = c
-    for c in out:
-        if c.metric_code is None:
-            continue
-        if not (c.rule or "").startswith("to_level:"):  # a level from a baseline has its period already
-            c.period = period_of(c.figure.start)
-        c.period = settle(c.period, annual_report, c.metric_code in STOCK_METRICS)
-    _attach_basis(out)
-    if carry is not None:
-        if last_level is not None and last_level.scope == RESPONDENT:
+            if not (c.rule or "").startswith("to_level:"):  # a level from a baseline has its period already
+                c.period = self._period_of(c.figure.start)
+            c.period = settle(c.period, annual_report, c.metric_code in STOCK_METRICS)
+
+    def hand_on(self, carry: ChainState) -> None:
+        """What the next sentence continues."""
+        topic = self.topic
+        if self.last_level is not None and self.last_level.scope == RESPONDENT:
             topic = None  # what follows speaks of the cases against the government (目前审结10件)
-        carry.topic, carry.last_fact, carry.last_level = topic, last_fact, last_level
-        carry.word_topic, carry.word_end = word_topic, pos
-    return out
+        carry.topic, carry.last_fact, carry.last_level = topic, self.last_fact, self.last_level
+        carry.word_topic, carry.word_end = self.word_topic, self.pos
 
 
 def _attach_basis(items: list[Classified]) -> None:

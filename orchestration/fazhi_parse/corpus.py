@@ -11,6 +11,7 @@ import polars as pl
 
 from fazhi_parse import schema
 from fazhi_parse.document import parse_rows
+from fazhi_parse.rows import FACT_ROWS, MENTION_ROWS
 
 FRAMES = {
     "documents": schema.DOCUMENTS,
@@ -23,7 +24,9 @@ _MIN_PER_WORKER = 64
 
 
 def _frame(columns: dict[str, list], sch: dict) -> pl.DataFrame:
-    """A frame of `sch` from its columns (none at all when there are no rows)."""
+    """A frame of `sch` from its columns by name (none at all when there are no rows)."""
+    if columns.keys() != sch.keys():
+        raise ValueError(f"columns {list(columns)} are not the schema's {list(sch)}")
     n_rows = len(next(iter(columns.values()), []))
     return pl.DataFrame(columns, schema=sch) if n_rows else schema.empty(sch)
 
@@ -50,7 +53,8 @@ def _parse_batch(items: list[tuple[str, str]]) -> dict[str, pl.DataFrame]:
 def _build_batch(items: list[tuple[str, str]]) -> dict[str, pl.DataFrame]:
     # Frames are built in the worker: Arrow buffers cross the process boundary
     # far cheaper than pickled rows would. Rows are gathered as columns and
-    # tuples, not a dict per row: that is most of the cost at 80 sentences a report.
+    # tuples (built by column name, see rows.py), not a dict per row: that is
+    # most of the cost at 80 sentences a report.
     documents: list[dict] = []
     sentences: dict[str, list] = {name: [] for name in schema.SENTENCES}
     mentions: list[tuple] = []
@@ -63,15 +67,12 @@ def _build_batch(items: list[tuple[str, str]]) -> dict[str, pl.DataFrame]:
         mentions.extend(rows.mentions)
         facts.extend(rows.facts)
 
-    def transposed(rows: list[tuple], sch: dict) -> dict[str, list]:
-        return dict(zip(sch, map(list, zip(*rows))))
-
     return {
         # from_dicts with a schema keeps exactly the schema's columns (metadata rows carry extras).
         "documents": pl.from_dicts(documents, schema=schema.DOCUMENTS) if documents else schema.empty(schema.DOCUMENTS),
         "sentences": _frame(sentences, schema.SENTENCES),
-        "mentions": _frame(transposed(mentions, schema.MENTIONS), schema.MENTIONS),
-        "facts": _frame(transposed(facts, schema.FACTS), schema.FACTS),
+        "mentions": _frame(MENTION_ROWS.columns(mentions), schema.MENTIONS),
+        "facts": _frame(FACT_ROWS.columns(facts), schema.FACTS),
     }
 
 
@@ -83,7 +84,7 @@ _ORDER = {
 }
 
 
-def parse_reports(
+def parse_texts(
     items: Iterable[tuple[str, str]], workers: int | None = 1, executor: Executor | None = None
 ) -> dict[str, pl.DataFrame]:
     """Frames `documents`, `sentences`, `mentions`, `facts` for (report_id, text) pairs.

@@ -213,6 +213,27 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     problem = sniff_format(data)
     if problem:
         return Decoded(None, None, problem)
+    marked = _by_mark(data)
+    if marked is not None:
+        return marked
+    try:
+        utf8 = data.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    # A declared legacy charset is honoured unless the bytes are plainly UTF-8
+    # (pages re-saved as UTF-8 often keep their old gb2312 meta tag) or the
+    # declared reading is not plausible Chinese (a mislabelled page).
+    if declared and (utf8 is None or utf8.isascii()):
+        reading = _try(data, declared)
+        if reading is not None and (declared.startswith("utf") or plausibility(reading[0]) >= MIN_PLAUSIBILITY):
+            return _checked(*reading)
+    if utf8 is not None:
+        return _utf8_or_legacy(data, utf8)
+    return _not_utf8(data)
+
+
+def _by_mark(data: bytes) -> Decoded | None:
+    """The reading a byte-order mark or NUL bytes (UTF-16) decide, or None when the bytes have neither."""
     for bom, codec, _ in BOMS:
         if data.startswith(bom):
             reading = _try(data, codec)
@@ -227,30 +248,25 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
         if reading is not None and control_share(reading[0]) <= MAX_CONTROL_SHARE:
             return _checked(*reading)
         return Decoded(None, None, "binary: the file contains NUL bytes that are not UTF-16 text")
-    try:
-        utf8 = data.decode("utf-8")
-    except UnicodeDecodeError:
-        utf8 = None
-    # A declared legacy charset is honoured unless the bytes are plainly UTF-8
-    # (pages re-saved as UTF-8 often keep their old gb2312 meta tag) or the
-    # declared reading is not plausible Chinese (a mislabelled page).
-    if declared and (utf8 is None or utf8.isascii()):
-        reading = _try(data, declared)
-        if reading is not None and (declared.startswith("utf") or plausibility(reading[0]) >= MIN_PLAUSIBILITY):
-            return _checked(*reading)
-    if utf8 is not None:
-        # Valid UTF-8 is strong evidence, except for a few GBK characters whose
-        # bytes happen to be valid UTF-8 too (the classic '联通'): they read as
-        # two-byte UTF-8 sequences, Latin/Greek/Cyrillic letters, never hanzi.
-        if _non_ascii(utf8) > 64 or not _looks_like_mojibake(utf8):
-            return _checked(utf8, "utf-8")
-        legacy = _legacy_chinese(data)
-        if legacy and not legacy[1].endswith("-lossy") and legacy[2] >= MIN_PLAUSIBILITY:
-            return _checked(legacy[0], legacy[1])
+    return None
+
+
+def _utf8_or_legacy(data: bytes, utf8: str) -> Decoded:
+    """Valid UTF-8 is strong evidence, except for a few GBK characters whose
+    bytes happen to be valid UTF-8 too (the classic '联通'): they read as
+    two-byte UTF-8 sequences, Latin/Greek/Cyrillic letters, never hanzi."""
+    if _non_ascii(utf8) > 64 or not _looks_like_mojibake(utf8):
         return _checked(utf8, "utf-8")
-    # Not UTF-8. A clean, plausible legacy reading wins over UTF-8 with a few
-    # replaced bytes (a mostly-ASCII GBK file has only a few invalid sequences);
-    # a UTF-8 report cut mid-character is not plausible Chinese as GB18030/Big5.
+    legacy = _legacy_chinese(data)
+    if legacy and not legacy[1].endswith("-lossy") and legacy[2] >= MIN_PLAUSIBILITY:
+        return _checked(legacy[0], legacy[1])
+    return _checked(utf8, "utf-8")
+
+
+def _not_utf8(data: bytes) -> Decoded:
+    """Not UTF-8. A clean, plausible legacy reading wins over UTF-8 with a few
+    replaced bytes (a mostly-ASCII GBK file has only a few invalid sequences);
+    a UTF-8 report cut mid-character is not plausible Chinese as GB18030/Big5."""
     legacy = _legacy_chinese(data)
     if legacy and not legacy[1].endswith("-lossy") and legacy[2] >= MIN_PLAUSIBILITY:
         return _checked(legacy[0], legacy[1])

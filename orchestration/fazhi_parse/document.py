@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fazhi_parse.classify import ChainState, classify_figures, topic_between
+from fazhi_parse.classify import ChainState, Classified, classify_figures, topic_between
 from fazhi_parse.numbers import Figure, find_figures
-from fazhi_parse.schema import FACTS, MENTIONS, PARSER_VERSION
+from fazhi_parse.rows import FACT_ROWS, MENTION_ROWS
+from fazhi_parse.schema import PARSER_VERSION
 from fazhi_parse.scopes import SUB_UNIT, court_voice, settle_sub_units
 from fazhi_parse.sections import sentence_columns
 from fazhi_parse.text import matching_text, to_simplified
@@ -23,7 +24,7 @@ class ParsedDocument:
 class BodyRows:
     """One report's rows, in the cheapest shape to build and to gather into frames:
     sentences as columns (schema name -> list), mentions and facts as tuples
-    in schema column order."""
+    built by column name (`rows.MENTION_ROWS`, `rows.FACT_ROWS`)."""
 
     sentences: dict[str, list]
     mentions: list[tuple]
@@ -33,8 +34,8 @@ class BodyRows:
         names = list(self.sentences)
         return (
             [dict(zip(names, row)) for row in zip(*self.sentences.values())],
-            [dict(zip(MENTIONS, row)) for row in self.mentions],
-            [dict(zip(FACTS, row)) for row in self.facts],
+            MENTION_ROWS.dicts(self.mentions),
+            FACT_ROWS.dicts(self.facts),
         )
 
 
@@ -109,24 +110,55 @@ def body_rows(
     if simplified is None:
         simplified, _ = to_simplified(text)
     compact, index = matching_text(simplified)
-    if index is None:
-        def at(i: int) -> int:
-            return i
-
-        def upto(i: int) -> int:
-            return i
-    else:
-        def at(i: int) -> int:
-            return index[i]
-
-        def upto(i: int) -> int:
-            return index[i - 1] + 1 if i else 0
     cols = sentence_columns(compact)
-    starts, ends, is_chrome = cols.start, cols.end, cols.is_chrome
-    o_starts = [at(a) for a in starts] if index is not None else starts
-    o_ends = [upto(b) for b in ends] if index is not None else ends
-    n = len(starts)
-    sentences = {
+    spans = _Spans(index, cols.start, cols.end)
+    out = _Rows(report_id, text, spans)
+    subject = _Subject(compact, cols)
+    for k, figures in _by_sentence(find_figures(compact), cols.start, cols.end):
+        if cols.is_chrome[k]:
+            continue  # web chrome is kept as sentences but not parsed
+        chain = subject.chain_for(k)
+        classified = classify_figures(
+            compact, cols.start[k], cols.end[k], figures, report_year, chain, annual_report, court_voice, region_code
+        )
+        if classified is None:
+            out.plain_mentions(k, figures)
+        else:
+            subject.read_up_to(chain)
+            out.classified(k, classified, cols.section_kind[k])
+    return BodyRows(_sentence_columns(report_id, text, cols, spans), out.mentions, _settle_scopes(out.facts))
+
+
+class _Spans:
+    """Spans of the matching text mapped back to the original (`index`: see
+    `text.matching_text`; None when they are the same text).
+
+    `at(i)`: where the character at i is in the original; `upto(i)`: where a
+    span ending before i ends there. `starts`, `ends`: the sentences' spans there.
+    """
+
+    __slots__ = ("index", "at", "upto", "starts", "ends")
+
+    def __init__(self, index: list[int] | None, starts: list[int], ends: list[int]):
+        self.index = index
+        if index is None:
+            self.at = self.upto = _same
+            self.starts, self.ends = starts, ends
+        else:
+            self.at = index.__getitem__
+            self.upto = lambda i: index[i - 1] + 1 if i else 0
+            self.starts, self.ends = list(map(self.at, starts)), list(map(self.upto, ends))
+
+
+def _same(i: int) -> int:
+    return i
+
+
+def _sentence_columns(report_id: str, text: str, cols, spans: _Spans) -> dict[str, list]:
+    """The sentence rows as columns, by schema name."""
+    o_starts, o_ends = spans.starts, spans.ends
+    n = len(o_starts)
+    return {
         "report_id": [report_id] * n,
         "sentence_no": list(range(n)),
         "char_start": [a + 1 for a in o_starts],
@@ -135,107 +167,148 @@ def body_rows(
         "section_path": cols.section_path,
         "section_title": cols.section_title,
         "section_kind": cols.section_kind,
-        "is_chrome": is_chrome,
+        "is_chrome": cols.is_chrome,
     }
-    mentions: list[tuple] = []
-    facts: list[tuple] = []
-    seen: set[tuple] = set()
-    chain = ChainState()
-    mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
-    last = -1  # the sentence classified last
-    last_paragraph = -1
-    paragraph = -1  # position of the line break before the current sentence (-1: the first line)
-    line_scanned = 0
-    topic: str | None = None  # the paragraph's subject so far
-    scanned = 0  # where the scan for it stopped
-    section_topic = _section_topics(cols.section_path, cols.section_title)
-    for k, figures in _by_sentence(find_figures(compact), starts, ends):
-        if is_chrome[k]:
-            continue  # web chrome is kept as sentences but not parsed
-        start, end = starts[k], ends[k]
+
+
+class _Subject:
+    """The subject a sentence's figures are about, carried from sentence to
+    sentence within a paragraph: the chain `classify_figures` reads and updates.
+
+    A paragraph starts with its section's topic ((一)行政复议案件 … 3.审结情况。本期受理1243件);
+    the subject then carries across sentences: the last topic word of the
+    paragraph so far, whatever clauses about other things came between.
+    """
+
+    __slots__ = ("compact", "is_chrome", "starts", "section_topic", "chain", "last", "paragraph",
+                 "last_paragraph", "line_scanned", "topic", "scanned")
+
+    def __init__(self, compact: str, cols):
+        self.compact = compact
+        self.is_chrome = cols.is_chrome
+        self.starts = cols.start
+        self.section_topic = _section_topics(cols.section_path, cols.section_title)
+        self.chain = ChainState()
+        self.last = -1  # the sentence classified last
+        self.last_paragraph = -1
+        self.paragraph = -1  # position of the line break before the current sentence (-1: the first line)
+        self.line_scanned = 0
+        self.topic: str | None = None  # the paragraph's subject so far
+        self.scanned = 0  # where the scan for it stopped
+
+    def chain_for(self, k: int) -> ChainState:
+        """The chain sentence k is classified with, its topic set."""
+        start = self.starts[k]
         # The line the sentence is on, found by a scan forward from the last one (never back to the start).
-        newline = compact.rfind("\n", line_scanned, start)
+        newline = self.compact.rfind("\n", self.line_scanned, start)
         if newline >= 0:
-            paragraph = newline
-        line_scanned = start
-        if paragraph != last_paragraph:
-            # A paragraph starts with its section's topic ((一)行政复议案件 … 3.审结情况。本期受理1243件).
-            topic, scanned = section_topic(k), paragraph + 1
-            chain = ChainState()
-        elif not all(is_chrome[last + 1 : k]):
-            chain = ChainState()  # a 其中 only continues the sentence right before it
-        # The subject carries across sentences: the last topic word of the
-        # paragraph so far, whatever clauses about other things came between.
-        topic = topic_between(compact, scanned, start, topic)
-        scanned = start
-        chain.topic = topic
-        last, last_paragraph = k, paragraph
-        classified = classify_figures(
-            compact, start, end, figures, report_year, chain, annual_report, court_voice, region_code
-        )
-        if classified is not None:
-            # classify read the topic words up to its last figure; the rest is scanned next time
-            if chain.word_topic is not False:
-                topic = chain.word_topic
-            scanned = chain.word_end
-        if classified is None:  # mentions only
-            for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
-                if index is None:  # most texts: spans are already spans of the original
-                    mentions.append((
-                        report_id, len(mentions), k, f_start + 1, f_end - f_start, text[f_start:f_end],
-                        text[num_start:num_end], value, unit, unit_kind, comparator, False, None, None,
-                    ))
-                    continue
-                a, b = at(f_start), upto(f_end)
-                mentions.append((
-                    report_id, len(mentions), k, a + 1, b - a, text[a:b],
-                    text[at(num_start):upto(num_end)], value, unit, unit_kind, comparator, False, None, None,
-                ))
-            continue
+            self.paragraph = newline
+        self.line_scanned = start
+        if self.paragraph != self.last_paragraph:
+            self.topic, self.scanned = self.section_topic(k), self.paragraph + 1
+            self.chain = ChainState()
+        elif not all(self.is_chrome[self.last + 1 : k]):
+            self.chain = ChainState()  # a 其中 only continues the sentence right before it
+        self.topic = topic_between(self.compact, self.scanned, start, self.topic)
+        self.scanned = start
+        self.chain.topic = self.topic
+        self.last, self.last_paragraph = k, self.paragraph
+        return self.chain
+
+    def read_up_to(self, chain: ChainState) -> None:
+        """classify read the topic words up to its last figure; the rest is scanned next time."""
+        if chain.word_topic is not False:
+            self.topic = chain.word_topic
+        self.scanned = chain.word_end
+
+
+class _Rows:
+    """One report's mention and fact rows, built by column name (see rows.py)."""
+
+    __slots__ = ("report_id", "text", "spans", "mentions", "facts", "seen", "mention_of")
+
+    def __init__(self, report_id: str, text: str, spans: _Spans):
+        self.report_id, self.text, self.spans = report_id, text, spans
+        self.mentions: list[tuple] = []
+        self.facts: list[tuple] = []
+        self.seen: set[tuple] = set()  # (metric, value ...) of the facts so far: a repeat is a duplicate
+        self.mention_of: dict[int, int] = {}  # id(Classified) -> mention_no, for parents
+
+    def plain_mentions(self, k: int, figures: list[Figure]) -> None:
+        """Mentions of sentence k's figures, none of them classified."""
+        text, report_id, mentions, row = self.text, self.report_id, self.mentions, MENTION_ROWS.row
+        mapped, at, upto = self.spans.index is not None, self.spans.at, self.spans.upto
+        for f_start, f_end, num_start, num_end, _, value, unit, unit_kind, comparator in figures:
+            if mapped:  # most texts are matched as they are: their spans need no mapping
+                f_start, f_end, num_start, num_end = at(f_start), upto(f_end), at(num_start), upto(num_end)
+            mentions.append(row(
+                report_id=report_id, mention_no=len(mentions), sentence_no=k,
+                char_start=f_start + 1, char_length=f_end - f_start, figure_text=text[f_start:f_end],
+                number_text=text[num_start:num_end], value=value, unit=unit, unit_kind=unit_kind,
+                comparator=comparator, is_change=False, change_direction=None, metric_code=None,
+            ))
+
+    def classified(self, k: int, classified: list[Classified], section_kind: str) -> None:
+        """A mention of each classified figure of sentence k, and a fact of each with a metric."""
+        text, report_id, at, upto = self.text, self.report_id, self.spans.at, self.spans.upto
         for c in classified:
             f = c.figure
-            mention_no = len(mentions)
-            mention_of[id(c)] = mention_no
+            mention_no = len(self.mentions)
+            self.mention_of[id(c)] = mention_no
             a, b = at(f.start), upto(f.end)
             figure_text = text[a:b]
-            mentions.append((
-                report_id, mention_no, k, a + 1, b - a, figure_text, text[at(f.num_start):upto(f.num_end)],
-                f.value, f.unit, f.unit_kind, f.comparator, c.measure_kind == "change", c.change_direction,
-                c.metric_code,
+            self.mentions.append(MENTION_ROWS.row(
+                report_id=report_id, mention_no=mention_no, sentence_no=k, char_start=a + 1, char_length=b - a,
+                figure_text=figure_text, number_text=text[at(f.num_start):upto(f.num_end)], value=f.value,
+                unit=f.unit, unit_kind=f.unit_kind, comparator=f.comparator,
+                is_change=c.measure_kind == "change", change_direction=c.change_direction,
+                metric_code=c.metric_code,
             ))
-            if not c.metric_code:
-                continue
-            key = (c.metric_code, c.measure_kind, c.channel, f.value, f.comparator, c.parent is not None, c.period.kind)
-            facts.append((
-                f"{report_id}:{mention_no}",
-                report_id,
-                mention_no,
-                k,
-                c.metric_code,
-                f.value,
-                f.comparator,
-                f.unit,
-                c.measure_kind,
-                ("points" if f.unit_kind == "points" else f.unit_kind) if c.measure_kind == "change" else None,
-                c.channel,
-                f"{report_id}:{mention_of[id(c.parent)]}" if c.parent is not None else None,
-                c.breakdown_label,
-                c.basis[0] if c.basis else None,
-                c.basis[1] if c.basis else None,
-                cols.section_kind[k],
-                key in seen,
-                c.rule,
-                text[o_starts[k]:o_ends[k]],
-                text[at(c.clause_start):b],
-                a + 1,
-                b - a,
-                figure_text,
-                c.period.kind,
-                c.period.text,
-                c.scope,
-            ))
-            seen.add(key)
-    return BodyRows(sentences, mentions, _settle_scopes(facts))
+            if c.metric_code:
+                self.facts.append(self._fact(k, c, mention_no, a, b, figure_text, section_kind))
+
+    def _fact(
+        self, k: int, c: Classified, mention_no: int, a: int, b: int, figure_text: str, section_kind: str
+    ) -> tuple:
+        f, report_id = c.figure, self.report_id
+        key = (c.metric_code, c.measure_kind, c.channel, f.value, f.comparator, c.parent is not None, c.period.kind)
+        duplicate = key in self.seen
+        self.seen.add(key)
+        return FACT_ROWS.row(
+            fact_id=f"{report_id}:{mention_no}",
+            report_id=report_id,
+            mention_no=mention_no,
+            sentence_no=k,
+            metric_code=c.metric_code,
+            value=f.value,
+            comparator=f.comparator,
+            unit=f.unit,
+            measure_kind=c.measure_kind,
+            change_unit=_change_unit(c),
+            channel=c.channel,
+            parent_fact_id=f"{report_id}:{self.mention_of[id(c.parent)]}" if c.parent is not None else None,
+            breakdown_label=c.breakdown_label,
+            basis_numerator=c.basis[0] if c.basis else None,
+            basis_denominator=c.basis[1] if c.basis else None,
+            section_kind=section_kind,
+            is_duplicate=duplicate,
+            rule=c.rule,
+            evidence=self.text[self.spans.starts[k]:self.spans.ends[k]],
+            clause=self.text[self.spans.at(c.clause_start):b],
+            char_start=a + 1,
+            char_length=b - a,
+            figure_text=figure_text,
+            period_kind=c.period.kind,
+            period_text=c.period.text,
+            scope=c.scope,
+        )
+
+
+def _change_unit(c: Classified) -> str | None:
+    """What a change is counted in (percent, points, count); None for a level."""
+    if c.measure_kind != "change":
+        return None
+    return "points" if c.figure.unit_kind == "points" else c.figure.unit_kind
 
 
 def _section_topics(paths: list[str], titles: list[str]):
@@ -259,22 +332,20 @@ def _section_topics(paths: list[str], titles: list[str]):
     return topic
 
 
-_F = {name: i for i, name in enumerate(FACTS)}
-
-
 def _settle_scopes(facts: list[tuple]) -> list[tuple]:
     """Sub-unit figures are the region's own when no region total stands beside them (see scopes.settle_sub_units)."""
-    if not any(f[_F["scope"]] == SUB_UNIT for f in facts):
+    at = FACT_ROWS.at
+    scope = at["scope"]
+    if not any(f[scope] == SUB_UNIT for f in facts):
         return facts
     view = [
         {
-            "metric_code": f[_F["metric_code"]],
-            "scope": f[_F["scope"]],
-            "is_total": f[_F["measure_kind"]] == "level" and f[_F["parent_fact_id"]] is None
-            and f[_F["period_kind"]] == "year",
+            "metric_code": f[at["metric_code"]],
+            "scope": f[scope],
+            "is_total": f[at["measure_kind"]] == "level" and f[at["parent_fact_id"]] is None
+            and f[at["period_kind"]] == "year",
         }
         for f in facts
     ]
     settle_sub_units(view)
-    i = _F["scope"]
-    return [f if f[i] == v["scope"] else f[:i] + (v["scope"],) + f[i + 1:] for f, v in zip(facts, view)]
+    return [f if f[scope] == v["scope"] else FACT_ROWS.replace(f, scope=v["scope"]) for f, v in zip(facts, view)]

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from fazhi_parse.chrome import chrome_alternation
+
 # Never rendered: always dropped, whatever their size.
 _INVISIBLE = {
     "head", "title", "meta", "link", "script", "style", "noscript", "template",
@@ -68,17 +70,18 @@ _WIDE = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_WIDE}])")
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 
-# Lines made only of these phrases are buttons and widgets.
-_WIDGET = (
-    r"打印本页|打印本文|打印文章|打印此页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回首页|返回列表|返回"
-    r"|收藏本页|加入收藏|收藏|设为首页|分享到|分享|字体|字号|默认|大|中|小|扫一扫在手机打开当前页"
-    r"|扫一扫在手机上打开|扫一扫|手机打开|微信|微博|QQ空间|QQ|保存本页|我要纠错|纠错|无障碍|长者模式"
-    r"|首页|上一篇|下一篇|阅读次数|浏览次数|TOP|top"
-)
+# Lines made only of these phrases (rules/chrome.csv) are buttons and widgets.
+_WIDGET = chrome_alternation("html", "button", "font", "column", "share")
 _WIDGET_LINE = re.compile(rf"^(?:[\s\[\]【】()()|/·:;,,:>»<«\-]*(?:{_WIDGET}))+[\s\[\]【】()()|/·:;,,:>»<«\-]*$")
-# Footer and breadcrumb markers, only trusted on short lines.
-_FOOTER_LINE = re.compile(r"版权所有|网站标识码|ICP备|ICP证|公网安备|Copyright|©|主办单位[::]|承办单位[::]|技术支持[::]|网站地图|联系我们")
-_CRUMB_LINE = re.compile(r"^(?:当前位置|您现在的位置|您的位置|所在位置)|首页\s*[>>»/→]|^(?:上一篇|下一篇|上一条|下一条)[::]")
+# Footer and breadcrumb markers (rules/chrome.csv), only trusted on short lines.
+_FOOTER_LINE = re.compile(
+    chrome_alternation("html", "site_mark", "copyright", "footer_link")
+    + "|(?:" + chrome_alternation("html", "footer_field") + r")[::]"
+)
+_CRUMB_LINE = re.compile(
+    "^(?:" + chrome_alternation("html", "crumb") + r")|首页\s*[>>»/→]"
+    + "|^(?:" + chrome_alternation("html", "pager") + r")[::]"
+)
 _SHORT_LINE = 150
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-.:]+)""", re.I)

@@ -156,6 +156,14 @@ OUTSIDE = (
 )
 
 
+class _Rejected(Exception):
+    """The file cannot be read; `reason` is '<code>: <sentence>'."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def read_report(
     path: Path,
     root: Path,
@@ -187,63 +195,10 @@ def read_report(
         return row
 
     try:
-        link = os.lstat(path)
-    except OSError as exc:
-        return reject(_why(exc))
-    row["modified_at"] = _utc(link.st_mtime)
-    try:
-        real = os.path.realpath(path, strict=True)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return reject("unreadable: the file is a symbolic link in a loop, it never leads to a file")
-        if isinstance(exc, FileNotFoundError) and stat.S_ISLNK(link.st_mode):
-            return reject("unreadable: the file is a symbolic link whose target does not exist")
-        return reject(_why(exc))
-    if not _inside(real, os.path.realpath(root)):
-        return reject(OUTSIDE)
-    try:
-        info = os.stat(real)
-    except OSError as exc:
-        return reject(_why(exc))
-    row["modified_at"] = _utc(info.st_mtime)
-    if stat.S_ISDIR(info.st_mode):
-        if stat.S_ISLNK(link.st_mode):
-            return reject("unreadable: the path is a symbolic link to a directory; such links are not followed")
-        return reject("unreadable: the path is a directory, not a file")
-    if not stat.S_ISREG(info.st_mode):
-        # Never open it: reading a named pipe would block the whole run, and
-        # opening a device may do things.
-        return reject(f"unreadable: the path is {_file_kind(info.st_mode)}, not a regular file")
-    row["size_bytes"] = info.st_size
-    read_at = time.time_ns()
-    try:
-        fd = os.open(real, _OPEN_FLAGS)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # replaced by a link since it was resolved
-            return reject("unreadable: the file became a symbolic link while it was read")
-        return reject(_why(exc))
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode):  # swapped since the check above
-                return reject(f"unreadable: the path is {_file_kind(info.st_mode)}, not a regular file")
-            row["size_bytes"] = info.st_size
-            row["modified_at"] = _utc(info.st_mtime)
-            if info.st_size > max_bytes:
-                # Hashed in blocks so the file is never held in memory; past a
-                # point even reading it is not worth the time.
-                hashed = info.st_size <= _HASH_LIMIT
-                row["sha256"] = _streamed_sha256(handle) if hashed else None
-                return reject(
-                    f"too_large: the file has {info.st_size:,} bytes, over the limit of {max_bytes:,} bytes"
-                    + ("" if hashed else " (not hashed)")
-                )
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        return reject(_os_error(exc))
-    row["size_bytes"] = len(data)
-    if len(data) > max_bytes:  # it grew between stat and read: not hashed, it was not read whole
-        return reject(f"too_large: the file has over {max_bytes:,} bytes, the limit")
+        real = _regular_file_inside(path, root, row)
+        data, info, read_at = _read_whole(real, row, max_bytes)
+    except _Rejected as exc:
+        return reject(exc.reason)
     row["sha256"] = hashlib.sha256(data).hexdigest()
     row["stat_key"] = stat_key(info, read_at) if len(data) == info.st_size else None
     if not data:
@@ -255,6 +210,78 @@ def read_report(
         return _read_into(row, data, path, reject)
     except Exception as exc:  # a bug must not stop the run; the row says what happened
         return reject(f"unprocessable: decoding or HTML extraction failed ({type(exc).__name__}: {exc})")
+
+
+def _regular_file_inside(path: Path, root: Path, row: dict) -> str:
+    """The real path of `path`, a regular file inside `root` (links resolved);
+    _Rejected otherwise. Sets the row's modified_at."""
+    try:
+        link = os.lstat(path)
+    except OSError as exc:
+        raise _Rejected(_why(exc)) from None
+    row["modified_at"] = _utc(link.st_mtime)
+    try:
+        real = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _Rejected("unreadable: the file is a symbolic link in a loop, it never leads to a file") from None
+        if isinstance(exc, FileNotFoundError) and stat.S_ISLNK(link.st_mode):
+            raise _Rejected("unreadable: the file is a symbolic link whose target does not exist") from None
+        raise _Rejected(_why(exc)) from None
+    if not _inside(real, os.path.realpath(root)):
+        raise _Rejected(OUTSIDE)
+    try:
+        info = os.stat(real)
+    except OSError as exc:
+        raise _Rejected(_why(exc)) from None
+    row["modified_at"] = _utc(info.st_mtime)
+    if stat.S_ISDIR(info.st_mode):
+        if stat.S_ISLNK(link.st_mode):
+            raise _Rejected("unreadable: the path is a symbolic link to a directory; such links are not followed")
+        raise _Rejected("unreadable: the path is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        # Never open it: reading a named pipe would block the whole run, and
+        # opening a device may do things.
+        raise _Rejected(f"unreadable: the path is {_file_kind(info.st_mode)}, not a regular file")
+    row["size_bytes"] = info.st_size
+    return real
+
+
+def _read_whole(real: str, row: dict, max_bytes: int) -> tuple[bytes, os.stat_result, int]:
+    """(the file's bytes, its stat as opened, when reading started in ns); _Rejected
+    when it is no regular file any more or over `max_bytes` (then hashed in
+    blocks when not huge). Sets the row's size_bytes and modified_at (and sha256
+    of a file too large)."""
+    read_at = time.time_ns()
+    try:
+        fd = os.open(real, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a link since it was resolved
+            raise _Rejected("unreadable: the file became a symbolic link while it was read") from None
+        raise _Rejected(_why(exc)) from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):  # swapped since the check above
+                raise _Rejected(f"unreadable: the path is {_file_kind(info.st_mode)}, not a regular file")
+            row["size_bytes"] = info.st_size
+            row["modified_at"] = _utc(info.st_mtime)
+            if info.st_size > max_bytes:
+                # Hashed in blocks so the file is never held in memory; past a
+                # point even reading it is not worth the time.
+                hashed = info.st_size <= _HASH_LIMIT
+                row["sha256"] = _streamed_sha256(handle) if hashed else None
+                raise _Rejected(
+                    f"too_large: the file has {info.st_size:,} bytes, over the limit of {max_bytes:,} bytes"
+                    + ("" if hashed else " (not hashed)")
+                )
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise _Rejected(_os_error(exc)) from None
+    row["size_bytes"] = len(data)
+    if len(data) > max_bytes:  # it grew between stat and read: not hashed, it was not read whole
+        raise _Rejected(f"too_large: the file has over {max_bytes:,} bytes, the limit")
+    return data, info, read_at
 
 
 # Media types of the formats fazhi_read reads (text and HTML keep theirs).
@@ -451,28 +478,36 @@ def scan_incremental(
             path, root, max_bytes=max_bytes, ingested_at=now, name=names[path], stored=known.get(names[path])
         )
 
-    # Only files that must be read go to the threads: a task per unchanged
-    # file cost more in hand-offs (~0.6 s at 10,000) than its stat call.
-    if workers > 1 and len(to_read) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            rows.extend(pool.map(read, to_read))
-    else:
-        rows.extend(read(path) for path in to_read)
+    rows.extend(_read_all(read, to_read, workers))
     for row in rows:
         if row.pop("reused", False):
             reused.add(row["source_file"])
-    for directory in unlistable:
-        row = dict.fromkeys(SCANNED)
-        row.update(
-            source_file=source_file_for(directory, root) + "/",
-            status="rejected",
-            reason="unreadable: the directory could not be listed, so its files are missing",
-            ingested_at=now,
-        )
-        rows.append(row)
+    rows.extend(_unlistable_row(directory, root, now) for directory in unlistable)
     rows.sort(key=lambda row: row["source_file"])
     _mark_duplicates(rows)
     return pl.DataFrame(rows, schema=SCANNED, orient="row"), reused
+
+
+def _read_all(read, paths: list[Path], workers: int) -> list[dict]:
+    """read(path) for each path, on `workers` threads when more than one."""
+    # Only files that must be read go to the threads: a task per unchanged
+    # file cost more in hand-offs (~0.6 s at 10,000) than its stat call.
+    if workers > 1 and len(paths) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(read, paths))
+    return [read(path) for path in paths]
+
+
+def _unlistable_row(directory: Path, root: Path, now: datetime) -> dict:
+    """The row of a directory that could not be listed."""
+    row = dict.fromkeys(SCANNED)
+    row.update(
+        source_file=source_file_for(directory, root) + "/",
+        status="rejected",
+        reason="unreadable: the directory could not be listed, so its files are missing",
+        ingested_at=now,
+    )
+    return row
 
 
 def _mark_duplicates(rows: list[dict]) -> None:

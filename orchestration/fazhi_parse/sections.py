@@ -145,33 +145,10 @@ def sentence_columns(simplified: str) -> SentenceColumns:
     Line by line: a sentence never crosses a line break, web chrome is decided
     per line, and a numbered heading (一、, (二), 3.) only opens a line.
     """
-    # One split of the whole text into gap, sentence, gap, ..., gap (no
-    # sentence crosses a line end): the running sum of the piece lengths gives
-    # every boundary without a match object per sentence.
-    pieces = _SENTENCE.split(simplified)
-    if len(pieces) == 1:
+    starts, ends = _sentence_spans(simplified)
+    if not starts:
         return SentenceColumns([], [], [], [], [], [])
-    bounds = list(accumulate(map(len, pieces)))
-    starts, ends = bounds[0:-1:2], bounds[1::2]
-    if max(map(sub, ends, starts)) > MAX_SENTENCE_CHARS:
-        starts, ends = _bounded(simplified, starts, ends)
-    path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
-    path_str, title, kind = "", "", "body"
-
-    def enter(level: int, label: str, body: str) -> None:
-        nonlocal path_str, title, kind
-        while path and path[-1][0] >= level:
-            path.pop()
-        k = path[-1][3] if path else "body"
-        if level < 4 and k == "body":
-            if _PLANS.search(body, 0, 30):
-                k = "plans"
-            elif _PROBLEMS.search(body, 0, 30):
-                k = "problems"
-        path.append((level, label, body.strip()[:80], k))
-        path_str = "/".join([p[1] for p in path])
-        title, kind = path[-1][2], k
-
+    outline = _Outline()
     # (section path, title, kind, is_chrome) per sentence: a tuple made when
     # a line or heading changes it, not four appends per sentence.
     sections: list[tuple[str, str, str, bool]] = []
@@ -192,17 +169,57 @@ def sentence_columns(simplified: str) -> SentenceColumns:
                     body = simplified[start:end]
                     head = _heading(body)
                     if head:
-                        enter(*head, body)
+                        outline.enter(*head, body)
                 # On the slice: `^` does not match at an offset into the whole text.
                 if _PLAN_PARAGRAPH.match(simplified[start:end]):
                     paragraph_kind = "plans"
-            section = (path_str, title, paragraph_kind or kind, line_chrome)
+            section = (outline.path_str, outline.title, paragraph_kind or outline.kind, line_chrome)
         elif not line_chrome and simplified[start] in _INLINE_FIRST:
             body = simplified[start:end]
             m = _INLINE_HEADING.match(body)
             if m:
-                enter(*_label(4, m), body)
-                section = (path_str, title, paragraph_kind or kind, False)
+                outline.enter(*_label(4, m), body)
+                section = (outline.path_str, outline.title, paragraph_kind or outline.kind, False)
         sections.append(section)
     paths, titles, kinds, chrome = zip(*sections)
     return SentenceColumns(starts, ends, list(paths), list(titles), list(kinds), list(chrome))
+
+
+def _sentence_spans(simplified: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the sentences, none longer than MAX_SENTENCE_CHARS."""
+    # One split of the whole text into gap, sentence, gap, ..., gap (no
+    # sentence crosses a line end): the running sum of the piece lengths gives
+    # every boundary without a match object per sentence.
+    pieces = _SENTENCE.split(simplified)
+    if len(pieces) == 1:
+        return [], []
+    bounds = list(accumulate(map(len, pieces)))
+    starts, ends = bounds[0:-1:2], bounds[1::2]
+    if max(map(sub, ends, starts)) > MAX_SENTENCE_CHARS:
+        starts, ends = _bounded(simplified, starts, ends)
+    return starts, ends
+
+
+class _Outline:
+    """The numbered headings the text is in so far: its section path, title and kind."""
+
+    __slots__ = ("path", "path_str", "title", "kind")
+
+    def __init__(self):
+        self.path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)
+        self.path_str, self.title, self.kind = "", "", "body"
+
+    def enter(self, level: int, label: str, body: str) -> None:
+        """A heading of `level` opens: it closes those at its level and deeper."""
+        path = self.path
+        while path and path[-1][0] >= level:
+            path.pop()
+        k = path[-1][3] if path else "body"
+        if level < 4 and k == "body":
+            if _PLANS.search(body, 0, 30):
+                k = "plans"
+            elif _PROBLEMS.search(body, 0, 30):
+                k = "problems"
+        path.append((level, label, body.strip()[:80], k))
+        self.path_str = "/".join([p[1] for p in path])
+        self.title, self.kind = path[-1][2], k

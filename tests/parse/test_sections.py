@@ -126,7 +126,7 @@ def test_figures_in_a_long_unpunctuated_line_are_all_found():
 
     text = "某县2023年法治政府建设年度报告\n" + "全年办理行政复议案件12件，" * 3000
 
-    frames = corpus.parse_reports([("0" * 16, text)])
+    frames = corpus.parse_texts([("0" * 16, text)])
     figures = frames["mentions"].filter(frames["mentions"]["figure_text"] == "12件")
     assert figures.height == 3000  # the parser folds ， to ',': cuts there, never inside a figure
     assert frames["sentences"]["char_length"].max() <= 500

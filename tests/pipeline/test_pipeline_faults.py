@@ -208,7 +208,7 @@ def changed_copy(seed: Path) -> str:
     from fazhi_parse import corpus
 
     text = seed.read_text(encoding="utf-8")
-    facts = corpus.parse_reports([("seed", text)])["facts"].filter(
+    facts = corpus.parse_texts([("seed", text)])["facts"].filter(
         pl.col("metric_code").is_not_null()
         & (pl.col("measure_kind") == "level")
         & pl.col("parent_fact_id").is_null()

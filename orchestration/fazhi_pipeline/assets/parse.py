@@ -72,7 +72,7 @@ def _parse_and_load(context: dg.AssetExecutionContext, con, todo: list[str]) -> 
 
         def parse_next():
             items = next(batches, None)
-            return None if items is None else ahead.submit(corpus.parse_reports, items, workers=workers, executor=pool)
+            return None if items is None else ahead.submit(corpus.parse_texts, items, workers=workers, executor=pool)
 
         pending = parse_next()
         for start in range(0, len(todo), BATCH):

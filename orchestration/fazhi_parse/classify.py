@@ -17,8 +17,8 @@ from functools import cache
 from importlib import resources
 
 from fazhi_parse.numbers import Figure
+from fazhi_parse.periods import FULL_YEAR, PARAGRAPH_REACH, Period, opening_period, period_at, period_events, settle
 from fazhi_parse.scopes import REGION, RESPONDENT, SUBTYPE, scope_of
-from fazhi_parse.periods import PARAGRAPH_REACH, FULL_YEAR, Period, opening_period, period_at, period_events, settle
 
 _HARD_DELIM = re.compile(r"[，,；;：:。!！?？]")
 # Greedy: its match ends right after the last hard delimiter (one C-level scan, no match objects per delimiter).
@@ -149,7 +149,7 @@ class Classified:
     measure_kind: str = "level"  # level | change
     change_direction: int | None = None
     channel: str | None = None
-    parent: "Classified | None" = None  # the total this figure is a part of
+    parent: Classified | None = None  # the total this figure is a part of
     breakdown_label: str | None = None
     rule: str | None = None
     clause_start: int = 0
@@ -160,15 +160,15 @@ class Classified:
     clause: str = ""  # the clause's words (asides dropped), as read for cues
 
 
-def _last_topic_event(rs: Rules, text: str) -> str | None | bool:
+def _last_topic_event(rs: Rules, text: str) -> str | bool | None:
     """The last topic word in text: a topic name, None for off-topic, False if none."""
     return _topic_events(rs, text)[0]
 
 
-def _topic_events(rs: Rules, text: str) -> tuple[str | None | bool, bool]:
+def _topic_events(rs: Rules, text: str) -> tuple[str | bool | None, bool]:
     """(the last topic event as in `_last_topic_event`, whether text names two
     or more catalog topics), from one scan."""
-    last: str | None | bool = False
+    last: str | bool | None = False
     first_topic = None
     several = False
     for m in rs.topics.finditer(text):
@@ -353,7 +353,7 @@ class ChainState:
     last_level: Classified | None = None
     # The last topic word read (a topic, None for other work, False for none) and
     # where reading stopped: the caller scans only the rest for the next sentence.
-    word_topic: str | None | bool = False
+    word_topic: str | bool | None = False
     word_end: int = -1
 
 
@@ -439,9 +439,26 @@ def _names_no_statistic(text: str, fig: Figure, clause: str) -> bool:
 class _Sentence:
     """The clause chain of one sentence, read figure by figure (see classify_figures)."""
 
-    __slots__ = ("rs", "text", "start", "end", "figures", "report_year", "court_voice", "region_code", "out",
-                 "topic", "word_topic", "pos", "period_marks", "last_fact", "last_level", "parts_from",
-                 "other_total_end", "respectively")
+    __slots__ = (
+        "court_voice",
+        "end",
+        "figures",
+        "last_fact",
+        "last_level",
+        "other_total_end",
+        "out",
+        "parts_from",
+        "period_marks",
+        "pos",
+        "region_code",
+        "report_year",
+        "respectively",
+        "rs",
+        "start",
+        "text",
+        "topic",
+        "word_topic",
+    )
 
     def __init__(self, rs: Rules, simplified: str, start: int, end: int, figures: list[Figure],
                  report_year: int | None, court_voice: bool, region_code: str | None, topic: str | None):
@@ -452,7 +469,7 @@ class _Sentence:
         # sentence before it in the paragraph (…行政复议申请469件。从审理结果看，全年共审结422件):
         # its clauses inherit it, so they must be bare.
         self.topic = topic
-        self.word_topic: str | None | bool = False  # the last topic word read (see ChainState)
+        self.word_topic: str | bool | None = False  # the last topic word read (see ChainState)
         self.pos = start  # where the next figure's lead starts
         self.period_marks: list | None = None  # read once, when a figure is classified
         self.last_fact: Classified | None = None  # the latest total (a possible parent)
@@ -504,7 +521,7 @@ class _Sentence:
         elif named[0]:
             self._level(c, clause, *named)
 
-    def _read_clause(self, c: Classified) -> tuple[str, str | None | bool, bool, int]:
+    def _read_clause(self, c: Classified) -> tuple[str, str | bool | None, bool, int]:
         """Set the figure's clause (after the last hard delimiter before it, asides
         dropped) and the running topic. Returns (clause, its own last topic event
         (False: none, it inherits the topic), whether it names several topics,

@@ -33,7 +33,7 @@ class BodyRows:
     def as_dicts(self) -> tuple[list[dict], list[dict], list[dict]]:
         names = list(self.sentences)
         return (
-            [dict(zip(names, row)) for row in zip(*self.sentences.values())],
+            [dict(zip(names, row, strict=False)) for row in zip(*self.sentences.values(), strict=False)],
             MENTION_ROWS.dicts(self.mentions),
             FACT_ROWS.dicts(self.facts),
         )
@@ -137,7 +137,7 @@ class _Spans:
     span ending before i ends there. `starts`, `ends`: the sentences' spans there.
     """
 
-    __slots__ = ("index", "at", "upto", "starts", "ends")
+    __slots__ = ("at", "ends", "index", "starts", "upto")
 
     def __init__(self, index: list[int] | None, starts: list[int], ends: list[int]):
         self.index = index
@@ -162,8 +162,8 @@ def _sentence_columns(report_id: str, text: str, cols, spans: _Spans) -> dict[st
         "report_id": [report_id] * n,
         "sentence_no": list(range(n)),
         "char_start": [a + 1 for a in o_starts],
-        "char_length": [b - a for a, b in zip(o_starts, o_ends)],
-        "text": [text[a:b] for a, b in zip(o_starts, o_ends)],
+        "char_length": [b - a for a, b in zip(o_starts, o_ends, strict=False)],
+        "text": [text[a:b] for a, b in zip(o_starts, o_ends, strict=False)],
         "section_path": cols.section_path,
         "section_title": cols.section_title,
         "section_kind": cols.section_kind,
@@ -180,8 +180,19 @@ class _Subject:
     paragraph so far, whatever clauses about other things came between.
     """
 
-    __slots__ = ("compact", "is_chrome", "starts", "section_topic", "chain", "last", "paragraph",
-                 "last_paragraph", "line_scanned", "topic", "scanned")
+    __slots__ = (
+        "chain",
+        "compact",
+        "is_chrome",
+        "last",
+        "last_paragraph",
+        "line_scanned",
+        "paragraph",
+        "scanned",
+        "section_topic",
+        "starts",
+        "topic",
+    )
 
     def __init__(self, compact: str, cols):
         self.compact = compact
@@ -225,7 +236,7 @@ class _Subject:
 class _Rows:
     """One report's mention and fact rows, built by column name (see rows.py)."""
 
-    __slots__ = ("report_id", "text", "spans", "mentions", "facts", "seen", "mention_of")
+    __slots__ = ("facts", "mention_of", "mentions", "report_id", "seen", "spans", "text")
 
     def __init__(self, report_id: str, text: str, spans: _Spans):
         self.report_id, self.text, self.spans = report_id, text, spans
@@ -321,7 +332,7 @@ def _section_topics(paths: list[str], titles: list[str]):
         if not path:
             return None
         if not title_of:  # built on first use: many texts have no numbered sections with figures
-            for p, title in zip(paths, titles):
+            for p, title in zip(paths, titles, strict=False):
                 title_of.setdefault(p, title)
         if path not in cache:
             parts = path.split("/")
@@ -348,4 +359,4 @@ def _settle_scopes(facts: list[tuple]) -> list[tuple]:
         for f in facts
     ]
     settle_sub_units(view)
-    return [f if f[scope] == v["scope"] else FACT_ROWS.replace(f, scope=v["scope"]) for f, v in zip(facts, view)]
+    return [f if f[scope] == v["scope"] else FACT_ROWS.replace(f, scope=v["scope"]) for f, v in zip(facts, view, strict=False)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 import time
-from functools import lru_cache
+from functools import cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -178,7 +178,7 @@ def markup_work(html: str, deadline: float | None = None) -> int:
     return work
 
 
-@lru_cache(maxsize=None)
+@cache
 def _end_tag(name: str) -> re.Pattern:
     return re.compile(rf"</{re.escape(name)}", re.I)
 
@@ -348,9 +348,7 @@ class _Walker:
 def _is_chrome_line(line: str) -> bool:
     if _WIDGET_LINE.match(line):
         return True
-    if len(line) <= _SHORT_LINE and (_FOOTER_LINE.search(line) or _CRUMB_LINE.search(line)):
-        return True
-    return False
+    return bool(len(line) <= _SHORT_LINE and (_FOOTER_LINE.search(line) or _CRUMB_LINE.search(line)))
 
 
 def article_text(html: str, budget_seconds: float | None = None) -> str:

@@ -13,16 +13,15 @@ import os
 import stat
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from fazhi_read import read_bytes
-
 from fazhi_parse.decode import decode_bytes, normalise_newlines
 from fazhi_parse.html_text import HTML_SUFFIXES, TooComplex, article_text, declared_charset, looks_like_html
 from fazhi_parse.schema import REPORT_FILES
+from fazhi_read import read_bytes
 
 DEFAULT_MAX_BYTES = 20 * 2**20
 _HASH_LIMIT = 2**30  # too-large files bigger than this are not even hashed
@@ -84,7 +83,7 @@ def _unique_names(files: list[Path], root: Path) -> dict[Path, str]:
 
 
 def _utc(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    return datetime.fromtimestamp(timestamp, tz=UTC)
 
 
 def _os_error(exc: OSError) -> str:
@@ -185,7 +184,7 @@ def read_report(
     path, root = Path(path), Path(root)
     row: dict = dict.fromkeys(REPORT_FILES)
     row["source_file"] = name or source_file_for(path, root)
-    row["ingested_at"] = ingested_at or datetime.now(timezone.utc)
+    row["ingested_at"] = ingested_at or datetime.now(UTC)
     row["media_type"] = "text/html" if path.suffix.lower() in HTML_SUFFIXES else "text/plain"
     row["stat_key"] = None
 
@@ -461,7 +460,7 @@ def scan_incremental(
     files, unlistable = list_files(root)
     names = _unique_names(files, root)
     known = known or {}
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     reused: set[str] = set()
 
     rows: list[dict] = []

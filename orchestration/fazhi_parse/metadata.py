@@ -76,7 +76,7 @@ def _title_span(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if _looks_like_title(line):
             # A heading split over two lines: issuer line(s) then the rest of the title.
             if heads and not _ORG_TOKEN.match(line):
-                return heads[-1:] + [(a, b)], heads
+                return [*heads[-1:], (a, b)], heads
             return [(a, b)], heads
         # Anything else short (a site name, a bare date, a column label) is skipped.
     return [], heads

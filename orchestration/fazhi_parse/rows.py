@@ -26,7 +26,7 @@ from fazhi_parse import schema
 class Table:
     """Rows of one schema: built by column name, stored as tuples in schema order."""
 
-    __slots__ = ("schema", "names", "at", "row")
+    __slots__ = ("at", "names", "row", "schema")
 
     def __init__(self, schema: dict[str, pl.DataType]):
         names = tuple(schema)
@@ -51,12 +51,12 @@ class Table:
 
     def columns(self, rows: list[tuple]) -> dict[str, list]:
         """Column name -> its values, for a frame (rows must come from `row`)."""
-        values = list(map(list, zip(*rows))) if rows else [[] for _ in self.names]
-        return dict(zip(self.names, values))
+        values = list(map(list, zip(*rows, strict=False))) if rows else [[] for _ in self.names]
+        return dict(zip(self.names, values, strict=False))
 
     def dicts(self, rows: list[tuple]) -> list[dict]:
         """Rows as dicts keyed by column name."""
-        return [dict(zip(self.names, row)) for row in rows]
+        return [dict(zip(self.names, row, strict=False)) for row in rows]
 
 
 MENTION_ROWS = Table(schema.MENTIONS)

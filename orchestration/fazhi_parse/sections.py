@@ -115,7 +115,7 @@ def _bounded(text: str, starts: list[int], ends: list[int]) -> tuple[list[int], 
     """The spans with every one longer than MAX_SENTENCE_CHARS cut into consecutive pieces."""
     out_starts: list[int] = []
     out_ends: list[int] = []
-    for start, end in zip(starts, ends):
+    for start, end in zip(starts, ends, strict=False):
         while end - start > MAX_SENTENCE_CHARS:
             limit = start + MAX_SENTENCE_CHARS
             cut = _soft_break(text, limit - MAX_SENTENCE_CHARS // 5, limit) or limit
@@ -135,7 +135,7 @@ def split_sentences(simplified: str) -> list[Sentence]:
     c = sentence_columns(simplified)
     return [
         Sentence(no, *row)
-        for no, row in enumerate(zip(c.start, c.end, c.section_path, c.section_title, c.section_kind, c.is_chrome))
+        for no, row in enumerate(zip(c.start, c.end, c.section_path, c.section_title, c.section_kind, c.is_chrome, strict=False))
     ]
 
 
@@ -156,7 +156,7 @@ def sentence_columns(simplified: str) -> SentenceColumns:
     line_end = -1  # where the line of the last sentence ends
     line_chrome = False
     paragraph_kind = None
-    for start, end in zip(starts, ends):
+    for start, end in zip(starts, ends, strict=False):
         if start > line_end:
             # The first sentence of a line starts where the line does (leading spaces aside).
             line_end = simplified.find("\n", end)
@@ -181,7 +181,7 @@ def sentence_columns(simplified: str) -> SentenceColumns:
                 outline.enter(*_label(4, m), body)
                 section = (outline.path_str, outline.title, paragraph_kind or outline.kind, False)
         sections.append(section)
-    paths, titles, kinds, chrome = zip(*sections)
+    paths, titles, kinds, chrome = zip(*sections, strict=False)
     return SentenceColumns(starts, ends, list(paths), list(titles), list(kinds), list(chrome))
 
 
@@ -203,7 +203,7 @@ def _sentence_spans(simplified: str) -> tuple[list[int], list[int]]:
 class _Outline:
     """The numbered headings the text is in so far: its section path, title and kind."""
 
-    __slots__ = ("path", "path_str", "title", "kind")
+    __slots__ = ("kind", "path", "path_str", "title")
 
     def __init__(self):
         self.path: list[tuple[int, str, str, str]] = []  # (level, label, title, kind)

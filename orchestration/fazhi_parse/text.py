@@ -8,6 +8,7 @@ converting character by character, which is aligned by construction.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from functools import cache
@@ -73,7 +74,7 @@ _CJK_HIGH_BYTE = bytes(1 if 0x4E <= b <= 0x9F else 0 for b in range(256))
 
 def _cjk_changes_slow(original: str, simplified: str) -> tuple[int, int]:
     cjk = changed = 0
-    for a, b in zip(original, simplified):
+    for a, b in zip(original, simplified, strict=False):
         if "\u4e00" <= a <= "\u9fff":
             cjk += 1
             changed += a != b
@@ -149,10 +150,7 @@ _SITE_MARKS = tuple(chrome_words("text", "site_mark"))
 
 
 def _has_site_mark(line: str) -> bool:
-    for mark in _SITE_MARKS:
-        if mark in line:
-            return True
-    return False
+    return any(mark in line for mark in _SITE_MARKS)
 
 
 def is_chrome_line(line: str) -> bool:
@@ -211,7 +209,7 @@ def soft_breaks(text: str) -> list[int]:
     if width < 16 or wrapped < 0.4 * len(lengths):
         return []
     out, pos = [], 0
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         pos += len(line)
         if (width - 2 <= len(line) and line.rstrip()[-1:] not in _SENTENCE_ENDS and following.strip()
                 and not _HEADING_START.match(following)):

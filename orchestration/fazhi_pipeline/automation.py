@@ -9,12 +9,12 @@ import base64
 import hashlib
 import json
 import zlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-from fazhi_parse import ingest as fz_ingest
 
+from fazhi_parse import ingest as fz_ingest
 from fazhi_pipeline import duck, settings
 
 # Everything: ingest -> parse -> dbt (with its tests as checks) -> publish.
@@ -136,7 +136,7 @@ def changes_since_published(root: Path, prints: dict[str, list[int]], published:
         if size != stored_size:
             changed.append(name)
             continue
-        modified = datetime.fromtimestamp(mtime_ns / 1e9, tz=timezone.utc)
+        modified = datetime.fromtimestamp(mtime_ns / 1e9, tz=UTC)
         if stored_modified is not None and abs((modified - stored_modified).total_seconds()) < 2e-6:
             continue
         if stored_sha is None or _sha256(root / name) != stored_sha:

@@ -1,10 +1,10 @@
 """Asset checks on what ingest and parse wrote (dbt's own tests arrive as checks too)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
-from fazhi_parse import ingest as fz_ingest
 
+from fazhi_parse import ingest as fz_ingest
 from fazhi_pipeline import duck, settings
 from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
 from fazhi_pipeline.assets.parse import STAGING_KEYS
@@ -111,7 +111,7 @@ def _last_pass(context: dg.AssetCheckExecutionContext, asset_key: dg.AssetKey) -
     # Newest first; this run's own execution is still PLANNED.
     for record in instance.event_log_storage.get_asset_check_execution_history(check_key, limit=_HISTORY):
         if record.status.name == "SUCCEEDED" and record.event is not None:
-            return datetime.fromtimestamp(record.event.timestamp, timezone.utc)
+            return datetime.fromtimestamp(record.event.timestamp, UTC)
     return None
 
 
@@ -159,7 +159,8 @@ def region_year_coverage(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
             FROM staging.documents
             """
         ).fetchone()
-    share = (lambda k: round(k / n, 4) if n else None)
+    def share(k):
+        return (round(k / n, 4) if n else None)
     return dg.AssetCheckResult(
         passed=n == 0 or (with_region + with_year) > 0,
         severity=dg.AssetCheckSeverity.WARN,

@@ -20,6 +20,7 @@ What it adds to a bare `dagster dev -m fazhi_pipeline.definitions`:
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -76,17 +77,15 @@ def _kill_after(seconds: float) -> None:
     time.sleep(seconds)
     print(f"fazhi dev: still running {seconds:.0f} s after the stop signal; killing its processes", file=sys.stderr)
     for pid in reversed(_children(os.getpid())):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     os._exit(1)
 
 
 _stopping = threading.Event()
 
 
-def _on_stop(signum, frame):  # noqa: ARG001 - signal handler signature
+def _on_stop(signum, frame):
     if not _stopping.is_set():
         _stopping.set()
         threading.Thread(target=_kill_after, args=(STOP_SECONDS,), daemon=True).start()

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import polars as pl
@@ -86,8 +86,8 @@ def stored_files(con: duckdb.DuckDBPyConnection) -> StoredFiles:
 def apply_scan(con: duckdb.DuckDBPyConnection, stored: StoredFiles, scanned: pl.DataFrame, reused: set[str],
                *, verified: bool, run_id: str) -> ScanApplied:
     """Write a scan of the reports folder (fazhi_parse.ingest.scan_incremental) over what was stored."""
-    now = datetime.now(timezone.utc)
-    keys = dict(zip(scanned["source_file"], scanned["stat_key"]))
+    now = datetime.now(UTC)
+    keys = dict(zip(scanned["source_file"], scanned["stat_key"], strict=False))
     checks = stored.stat_keys
     unread = [n for n in reused if not verified and checks.get(n) is not None and keys[n] == checks[n]]
     d = diff_files(stored.rows, scanned)
@@ -143,7 +143,7 @@ def _update_status(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
 
 def file_events(old: pl.DataFrame, new: pl.DataFrame, d: dict, now: datetime, run_id: str) -> pl.DataFrame:
     """raw.file_events rows for the new, changed and removed files of a diff."""
-    prev = dict(zip(old["source_file"], old["sha256"])) if old.height else {}
+    prev = dict(zip(old["source_file"], old["sha256"], strict=False)) if old.height else {}
     cur = {r["source_file"]: r for r in new.select("source_file", "sha256", "status").iter_rows(named=True)}
     rows = []
     for event in ("new", "changed", "removed"):
@@ -239,7 +239,7 @@ def load_parsed(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame],
         log = frames["documents"].select("report_id").with_columns(
             parser_version=pl.lit(parser_version),
             run_id=pl.lit(run_id),
-            parsed_at=pl.lit(datetime.now(timezone.utc)),
+            parsed_at=pl.lit(datetime.now(UTC)),
         )
         PARSE_LOG.insert(con, log)
     return added
@@ -256,5 +256,5 @@ def record_build(con: duckdb.DuckDBPyConnection, fingerprint: str | None, run_id
     a warehouse whose recorded set is not the one linked.
     """
     row = {"fingerprint": fingerprint, "exports_version": exports_version, "run_id": run_id,
-           "built_at": datetime.now(timezone.utc)}
+           "built_at": datetime.now(UTC)}
     WAREHOUSE_BUILD.replace(con, pl.DataFrame([row], schema=WAREHOUSE_BUILD.columns, orient="row"))

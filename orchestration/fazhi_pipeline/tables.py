@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import duckdb
 import polars as pl
+
 from fazhi_parse import schema as parser
+from fazhi_pipeline import duck
 from fazhi_site import corrections as site_corrections
 from fazhi_site import sources as site_sources
-
-from fazhi_pipeline import duck
 
 
 @dataclass(frozen=True)

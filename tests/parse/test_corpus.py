@@ -88,7 +88,7 @@ def test_a_batch_without_figures_gives_empty_frames():
 
 def _ids_and_sentences(frames) -> tuple[list, list]:
     s = frames["sentences"]
-    return frames["documents"]["report_id"].to_list(), list(zip(s["report_id"], s["sentence_no"], s["text"]))
+    return frames["documents"]["report_id"].to_list(), list(zip(s["report_id"], s["sentence_no"], s["text"], strict=False))
 
 
 def test_pooled_parse_orders_rows_by_report_as_a_single_batch_would():

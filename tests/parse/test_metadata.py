@@ -372,7 +372,7 @@ def test_script(text, script):
 
 
 def _changes_one_by_one(original: str, simplified: str) -> tuple[int, int]:
-    pairs = [(a, b) for a, b in zip(original, simplified) if "\u4e00" <= a <= "\u9fff"]
+    pairs = [(a, b) for a, b in zip(original, simplified, strict=False) if "\u4e00" <= a <= "\u9fff"]
     return sum(a != b for a, b in pairs), len(pairs)
 
 

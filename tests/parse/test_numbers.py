@@ -89,7 +89,7 @@ def test_percentages_round_trip(whole, frac):
        mult=st.sampled_from(["", "万"]))
 def test_approximate_suffixes_are_lower_bounds(n, qualifier, mult):
     text = f"{n}{mult}{qualifier}件"
-    ((span, value, kind, comparator),) = figures(f"调解纠纷{text},")
+    ((span, value, _kind, comparator),) = figures(f"调解纠纷{text},")
     assert (span, value, comparator) == (text, float(n * (10_000 if mult else 1)), ">=")
 
 

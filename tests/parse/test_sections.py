@@ -57,7 +57,7 @@ def test_columns_are_the_sentences():
 
     simplified, _ = to_simplified(REPORT + "首页 > 政务公开\n一是。二是加强。其三是")
     cols = sentence_columns(simplified)
-    rows = list(zip(cols.start, cols.end, cols.section_path, cols.section_title, cols.section_kind, cols.is_chrome))
+    rows = list(zip(cols.start, cols.end, cols.section_path, cols.section_title, cols.section_kind, cols.is_chrome, strict=False))
     assert rows == [
         (s.start, s.end, s.section_path, s.section_title, s.section_kind, s.is_chrome) for s in split_sentences(simplified)
     ]

@@ -13,12 +13,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import SEEDS
 from dagster._core.storage.tags import RUN_KEY_TAG, SENSOR_NAME_TAG
 from dagster._core.test_utils import create_run_for_test
+
+from conftest import SEEDS
 from fazhi_parse import ingest as fz_ingest
 from fazhi_parse.schema import REPORT_FILES
-
 from fazhi_pipeline import duck
 from fazhi_pipeline.automation import reports_folder_sensor
 

@@ -77,9 +77,8 @@ def test_no_fingerprint_while_a_source_table_is_missing(con, project):
 
 def _published(tmp_path: Path, fingerprint: str, rows: int = 40) -> tuple[Path, Path, Path]:
     """A work DB recording `fingerprint`, published as the pipeline does: (work DB, warehouse, exports)."""
-    from test_pipeline_publish import make_work_db
-
     from fazhi_pipeline import duck, warehouse_copy
+    from test_pipeline_publish import make_work_db
 
     warehouse = tmp_path / "wh" / "fazhi.duckdb"
     work = settings.default_work_db(warehouse)

@@ -1,6 +1,8 @@
 """The offset checks slice the original text in Python, a chunk of reports at a time."""
 from __future__ import annotations
 
+from datetime import UTC
+
 import duckdb
 import pytest
 
@@ -28,7 +30,7 @@ def test_offsets_are_checked_against_each_reports_own_text(monkeypatch, per_chun
 
 
 def test_with_since_only_reports_parsed_after_it_are_checked():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     con = duckdb.connect()
     con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging")
@@ -40,8 +42,8 @@ def test_with_since_only_reports_parsed_after_it_are_checked():
                 "('b', 'b:1', 1, 3, '42件')")  # a:0 and b:1 are wrong
     con.execute("CREATE TABLE staging.parse_log (report_id VARCHAR, parsed_at TIMESTAMPTZ)")
     con.execute("INSERT INTO staging.parse_log VALUES ('a', '2026-01-01 00:00:00+00'), ('b', '2026-03-01 00:00:00+00')")
-    since = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    since = datetime(2026, 2, 1, tzinfo=UTC)
     assert _spans_not_given_back(con, "facts", "fact_id", since) == (2, ["b:1"])
     assert _spans_not_given_back(con, "facts", "fact_id") == (3, ["a:0", "b:1"])
-    later = datetime(2026, 4, 1, tzinfo=timezone.utc)
+    later = datetime(2026, 4, 1, tzinfo=UTC)
     assert _spans_not_given_back(con, "facts", "fact_id", later) == (0, [])

@@ -10,6 +10,7 @@ import time
 import urllib.request
 
 import pytest
+
 from conftest import REPO, SEEDS, free_port
 
 pytestmark = pytest.mark.integration

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import CONTRACT_TABLES, check_metadata, materialization_metadata, step_failures
 
+from conftest import CONTRACT_TABLES, check_metadata, materialization_metadata, step_failures
 from fazhi_pipeline.cli import summary
 from fazhi_pipeline.definitions import defs
 
@@ -222,7 +222,7 @@ def test_published_marts_declare_primary_and_foreign_keys_to_a_duckdb_1x_client(
         if ctype == "PRIMARY KEY":
             pk.extend(columns)
         else:
-            fks.update({c: (referenced, r) for c, r in zip(columns, ref_columns)})
+            fks.update({c: (referenced, r) for c, r in zip(columns, ref_columns, strict=False)})
     print("declared keys:", json.dumps(keys, ensure_ascii=False, indent=1))
     assert keys == MART_KEYS
 

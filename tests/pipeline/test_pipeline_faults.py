@@ -11,6 +11,7 @@ the module's state.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+
 from conftest import REPO, SEEDS
 
 pytestmark = pytest.mark.integration
@@ -85,10 +87,8 @@ class Folder:
 
 
 def kill_group(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait()
 
 

@@ -7,6 +7,7 @@ import importlib.util
 import shutil
 
 import pytest
+
 from conftest import REPO, SEEDS, run_on_folder
 
 

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, Pipeline, materialization_metadata, step_failures
 
+from conftest import SEEDS, Pipeline, materialization_metadata, step_failures
 from fazhi_parse import ingest
 
 pytestmark = pytest.mark.integration

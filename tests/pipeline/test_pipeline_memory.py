@@ -19,8 +19,8 @@ import sys
 
 import duckdb
 import pytest
-from conftest import REPO, SEEDS
 
+from conftest import REPO, SEEDS
 from fazhi_parse.ingest import DEFAULT_MAX_BYTES
 from fazhi_parse.sections import MAX_SENTENCE_CHARS
 

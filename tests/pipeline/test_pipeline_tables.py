@@ -62,7 +62,7 @@ _OTHER = {"VARCHAR": "'changed'", "BIGINT": "7", "INTEGER": "7", "TINYINT": "-1"
 
 def _row(table: tables.Table) -> dict:
     values = {"VARCHAR": "x", "BIGINT": 1, "INTEGER": 1, "TINYINT": 1, "DOUBLE": 1.0, "BOOLEAN": False,
-              "DATE": dt.date(2020, 1, 1), "TIMESTAMPTZ": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}
+              "DATE": dt.date(2020, 1, 1), "TIMESTAMPTZ": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}
     return {name: values[sql_type(dtype)] for name, dtype in table.columns.items()}
 
 

@@ -15,6 +15,7 @@ import sys
 import time
 
 import pytest
+
 from conftest import REPO
 
 pytestmark = pytest.mark.integration

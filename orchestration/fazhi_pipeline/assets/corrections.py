@@ -5,14 +5,14 @@ it (stg_review__corrections, int_corrections) and reports the rows whose figure
 it no longer finds (marts.fct_corrections, status 'unmatched').
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
-from fazhi_site import corrections as fz_corrections
 
 from fazhi_pipeline import settings, tables
 from fazhi_pipeline.assets.policies import file_metadata, people_file_asset
 from fazhi_pipeline.resources import WorkDuckDB
+from fazhi_site import corrections as fz_corrections
 
 CORRECTIONS_KEY = dg.AssetKey(tables.CORRECTIONS.path)
 
@@ -24,7 +24,7 @@ CORRECTIONS_KEY = dg.AssetKey(tables.CORRECTIONS.path)
 def corrections(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     path = settings.corrections_file()
     rows = fz_corrections.read(path)
-    frame = fz_corrections.frame(rows, datetime.now(timezone.utc))
+    frame = fz_corrections.frame(rows, datetime.now(UTC))
     with duckdb.connect() as con:
         tables.CORRECTIONS.replace(con, frame)
     by_action = dict(frame.group_by("action").len().rows()) if frame.height else {}

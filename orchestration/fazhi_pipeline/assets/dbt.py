@@ -20,7 +20,6 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
-
 from packaging import version
 
 from fazhi_pipeline import build_state, duck, settings
@@ -162,7 +161,7 @@ class FazhiDbtCliResource(DbtCliResource):
 
         return version.parse(__version__)
 
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - same signature as the parent
+    def _initialize_dbt_core_adapter(self, args):
         return None
 
 

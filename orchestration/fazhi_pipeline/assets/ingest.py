@@ -11,9 +11,9 @@ mart), and every new/changed/removed file is logged in raw.file_events
 """
 
 import dagster as dg
+
 from fazhi_parse import ingest as fz_ingest
 from fazhi_parse import regions
-
 from fazhi_pipeline import incremental, settings, tables, termination
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB

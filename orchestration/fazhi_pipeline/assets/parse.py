@@ -9,9 +9,9 @@ by another parser version are deleted first (fazhi_pipeline.incremental).
 from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
+
 from fazhi_parse import corpus
 from fazhi_parse.schema import PARSER_VERSION
-
 from fazhi_pipeline import incremental, settings, tables, termination
 from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY

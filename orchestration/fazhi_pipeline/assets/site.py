@@ -2,10 +2,10 @@
 
 import dagster as dg
 import duckdb
-from fazhi_site import build
 
 from fazhi_pipeline import settings
 from fazhi_pipeline.assets.publish import PUBLISHED_KEY
+from fazhi_site import build
 
 SITE_KEY = dg.AssetKey(["review", "site"])
 

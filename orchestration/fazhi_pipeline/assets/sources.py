@@ -7,14 +7,14 @@ warns about rows that name no file in the folder, name a file twice or hold a
 malformed URL (assert_sources_manifest_matches).
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
-from fazhi_site import sources as fz_sources
 
 from fazhi_pipeline import settings, tables
 from fazhi_pipeline.assets.policies import file_metadata, people_file_asset
 from fazhi_pipeline.resources import WorkDuckDB
+from fazhi_site import sources as fz_sources
 
 SOURCES_KEY = dg.AssetKey(tables.SOURCES.path)
 
@@ -26,7 +26,7 @@ SOURCES_KEY = dg.AssetKey(tables.SOURCES.path)
 )
 def sources(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     path = settings.sources_file()
-    frame = fz_sources.frame(fz_sources.read(path), datetime.now(timezone.utc))
+    frame = fz_sources.frame(fz_sources.read(path), datetime.now(UTC))
     with duckdb.connect() as con:
         tables.SOURCES.replace(con, frame)
     with_url = frame.filter(frame["url"].is_not_null()).height if frame.height else 0

@@ -27,7 +27,7 @@ _UPTO_LAST_DELIM = re.compile(r".*" + _HARD_DELIM.pattern, re.S)
 _FILLER_CHARS = r"[\d\s.,、()（）“”\"'‘’《》%]"
 _RATE_FILLER = re.compile(
     r"(?:分别)?(?:同比)?(?:始终|继续|连续\S{0,3}|均|仍)?"
-    r"(?:保持在|保持|稳定在|稳定|提升至|提升到|提高至|提高到|上升至|上升到|达到了|达到|高达|均达|均为|达|为|是|实现|仅为|仅)?$"
+    r"(?:保持在|保持|稳定在|稳定|维持在|提升至|提升到|提高至|提高到|上升至|上升到|达到了|达到|高达|均达|均为|达|为|是|在|实现|仅为|仅)?$"
 )
 _DIRECTIONS = ("上升", "下降", "增长", "增加", "减少", "提高", "提升", "降低", "下滑", "回落", "上涨", "下跌")
 _CHANGE = re.compile(
@@ -264,8 +264,10 @@ def _metric_for(
 # beside a total that does not is the catalog figure; the total is wider.
 _NAMED_NOUN = re.compile(r"(?<!撤回)(?<!撤销)(?:法律援助|法援|行政复议|复议|行政诉讼|行政应诉)(?:案件|申请)")
 # A level reached from a baseline: 由A降至B, 从A件增加到B件.
+# The year the level belongs to may be named after 至 (降至2023年的8%).
 _TO_LEVEL = re.compile(
-    r"\s*(?:下降|降低|上升|提高|提升|增加|减少|增长|回落)?(?:至|到)\s*$|\s*(?:降|升|增|减)(?:至|到)\s*$"
+    r"\s*(?:(?:下降|降低|上升|提高|提升|增加|减少|增长|回落)?(?:至|到)|(?:降|升|增|减)(?:至|到))"
+    r"\s*(?P<year>(?:19|20)\d\d年(?:底|末)?(?:的)?)?\s*$"
 )
 _FROM = re.compile(r"(?:由|从)(?!.*(?:由|从))")
 def _joiner_before(clause: str, pos: int) -> int:
@@ -504,8 +506,9 @@ class _Sentence:
             return
         if _names_no_statistic(self.text, fig, clause):
             return
-        if self.topic is not None and len(self.out) > 1 and _TO_LEVEL.match(clause):
-            self._level_from_baseline(c)
+        to_level = _TO_LEVEL.match(clause) if self.topic is not None and len(self.out) > 1 else None
+        if to_level:
+            self._level_from_baseline(c, to_level.group("year") is not None)
             return
         ch = _CHANGE.search(clause) if _may_end_a_change(clause) else None
         if ch:
@@ -571,9 +574,9 @@ class _Sentence:
         c.scope = self._scope(c.clause_start, c.figure.start, named[0])
         self.last_level = c
 
-    def _level_from_baseline(self, c: Classified) -> None:
+    def _level_from_baseline(self, c: Classified, year_named: bool) -> None:
         """复议后起诉率由2018年的30.7%降至14.6%: the level reached is the metric's figure,
-        for the period in force before the baseline's 由."""
+        for the period in force before the baseline's 由, or for the year named after 至."""
         prev = self.out[-2]
         frm = _FROM.search(prev.clause)
         if frm is None:
@@ -581,7 +584,7 @@ class _Sentence:
         metric, rule = _metric_for(self.rs, self.topic, prev.clause[: frm.start()], c.figure, rate_tail=False)
         if metric:
             c.metric_code, c.rule, c.topic = metric, f"to_level:{rule}", self.topic
-            c.period = self._period_of(prev.clause_start + frm.start())
+            c.period = self._period_of(c.figure.start if year_named else prev.clause_start + frm.start())
             c.scope = self._scope(prev.clause_start, c.figure.start, metric)
             self.last_level = c
 

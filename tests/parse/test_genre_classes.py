@@ -49,6 +49,9 @@ PERIOD = [
     ("截至2022年底,全县共有人民调解组织356个。", [("mediation.organizations", 356.0, "=")]),
     # a stock counted up to now is the year's figure
     ("截至目前,全区共有人民调解组织632个。", [("mediation.organizations", 632.0, "=")]),
+    # a level reached from a baseline: the year named after 至 decides its period
+    ("行政诉讼案件败诉率由2021年的12%降至2022年的8%。", [("admin_litigation.loss_rate", 8.0, "=")]),
+    ("行政诉讼案件败诉率由2020年的12%降至2021年的8%。", []),
 ]
 
 
@@ -304,6 +307,10 @@ VARIANTS = [
     ("受理法律援助案件2.7万余件,解答法律咨询34万余人次。",
      [("legal_aid.cases", 27000.0, ">="), ("legal_aid.consultations", 340000.0, ">=")]),
     ("街道领导及时出庭应诉,应诉率达100%。", [("admin_litigation.head_appearance_rate", 100.0, "=")]),
+    # a rate held at a level (在/维持在…以上)
+    ("调解矛盾纠纷3000余件,调解成功率在98%以上。",
+     [("mediation.disputes_mediated", 3000.0, ">="), ("mediation.success_rate", 98.0, ">=")]),
+    ("行政复议纠错率维持在15%左右。", [("admin_review.correction_rate", 15.0, "~")]),
     ("复议后又提起行政诉讼的共119件。", [("admin_review.lawsuit_after", 119.0, "=")]),
 ]
 

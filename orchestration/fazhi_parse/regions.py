@@ -822,3 +822,16 @@ def _deepest(cands: list[_Cand]) -> _Cand | None:
 def _within(code: str, ancestor: str) -> bool:
     d = _index().divs[code]
     return ancestor in (code, d.prefecture_code, d.province_code)
+
+
+@cache
+def area_words(code: str) -> tuple[str, frozenset[str]]:
+    """(the character a division's own text uses for itself after 全: 全县 -> 县,
+    the characters its higher divisions use and it does not), by division code.
+    A county-level city shares 市 with its prefecture: 全市 stays its own."""
+    idx = _index()
+    d = idx.divs.get(code)
+    if d is None:
+        return "", frozenset()
+    higher = {idx.divs[c].selfref for c in (d.prefecture_code, d.province_code) if c and c != code and c in idx.divs}
+    return d.selfref, frozenset(higher - {d.selfref})

@@ -79,14 +79,29 @@ def scope_of(
     return REGION
 
 
+# 全省/全市… as the subject of a clause (its first words, after a time word):
+# the division of that level speaks, not a phrase like 在全省率先 or 占全市的.
+_AREA_SUBJECT = re.compile(
+    r"(?:^|[，,；;。：:\n])\s*(?:(?:19|20)\d\d年(?:度)?|全年|今年|去年|一年来|年内)?[，,]?\s*全([省市区县州旗盟])"
+)
+
+
 def _named_region_scope(subject: str, region_code: str) -> str:
     """The scope a division named last before the figure gives it: the report's
     own region (or none named) `region`; a division inside it `sub_region`
     (香洲区27件 in a city's text); any other, a higher one included, `other_region`
-    (四川省2023年共办理… said by a visiting delegation, 全省 figures in a county's text)."""
-    from fazhi_parse.regions import find_full_names  # the division index loads on first use
+    (四川省2023年共办理… said by a visiting delegation). A level word as the subject
+    (全市共办理… in a county's text) names a higher division when the region's own
+    text does not use it for itself."""
+    from fazhi_parse.regions import area_words, find_full_names  # the division index loads on first use
 
     hits = find_full_names(subject)
+    area = None
+    for area in _AREA_SUBJECT.finditer(subject):
+        pass
+    if area is not None and (not hits or area.start(1) > hits[-1].start):
+        # 全市共办理… in a county's text: its prefecture's figure
+        return OTHER_REGION if area.group(1) in area_words(region_code)[1] else REGION
     if not hits:
         return REGION
     codes = hits[-1].codes

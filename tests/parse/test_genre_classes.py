@@ -356,6 +356,27 @@ def test_a_figure_led_by_another_divisions_name_is_not_the_regions():
     assert got == [(156000.0, "other_region"), (1500000.0, "other_region"), (3256.0, "region"), (120.0, "sub_region")]
 
 
+AREA_SUBJECT = [
+    # a higher division's level word as the subject: its figure, not the report's
+    ("330324", "全市共办理法律援助案件1.2万件。", "other_region"),  # 永嘉县, a county of 温州市
+    ("330324", "2023年,全省共办理法律援助案件15万件。", "other_region"),
+    ("110105", "全市共办理法律援助案件1.2万件。", "other_region"),  # 朝阳区 of 北京市
+    ("450100", "全区共办理法律援助案件1.2万件。", "other_region"),  # 南宁市 in 广西壮族自治区
+    # the report's own level word, or one it shares with its parent (county-level city 义乌市: 全市)
+    ("330324", "全县共办理法律援助案件1200件。", "region"),
+    ("330782", "全市共办理法律援助案件1200件。", "region"),
+    ("330000", "全省共办理法律援助案件1.2万件。", "region"),
+    # not the subject: a place of comparison or ranking
+    ("330324", "我县在全省率先建立调解中心,全年共调解纠纷1200件。", "region"),
+]
+
+
+@pytest.mark.parametrize("region_code, text, scope", AREA_SUBJECT, ids=[t[1][:12] for t in AREA_SUBJECT])
+def test_a_higher_divisions_level_word_as_subject_is_another_region(region_code, text, scope):
+    _, _, facts = body_rows_for(text, region_code=region_code)
+    assert [f["scope"] for f in facts if f["measure_kind"] == "level"] == [scope]
+
+
 def body_rows_for(text: str, region_code: str):
     from fazhi_parse.document import body_rows
 

@@ -157,6 +157,8 @@ def find_figures(text: str, start: int = 0, end: int | None = None) -> list[Figu
             fig_start, fig_end, ns, ns + len(num), num, value, unit,
             _UNIT_KINDS.get(unit, "count"), comparator,
         )))
+    if text.find("百分之", start, end) >= 0:  # rare: skip the second scan for almost every sentence
+        out = sorted(out + _percent_words(text, start, end))
     return out
 
 
@@ -175,7 +177,7 @@ def _numeral_value(num: str, prev: str, prefix: str | None) -> float | None:
     # A Chinese numeral glued to a preceding CJK char is usually a word (统一, 唯一).
     if prev and prev in _CN_DIGITS:
         return None
-    return chinese_to_number(("一" + num if num in "百千万亿" else num).replace("点", "."))
+    return chinese_to_number("一" + num if num in "百千万亿" else num)  # cn2an reads 点 itself
 
 
 _SCALED_UNITS = frozenset({"万元", "亿元", "成", "‰"})
@@ -218,3 +220,27 @@ def _comparator(
             comparator = _SUFFIX_CMP[approx2]
             fig_end = m.end()
     return comparator, fig_end
+
+
+# A percentage written out (百分之九十八点五, 百分之百): the number follows its unit.
+_PERCENT_WORDS = re.compile(
+    rf"百分之(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+{_CN_DECIMALS})(?P<approx>以上|左右|以下|以内)?"
+)
+
+
+def _percent_words(text: str, start: int, end: int) -> list[Figure]:
+    out = []
+    for m in _PERCENT_WORDS.finditer(text, start, end):
+        num, approx = m.group("num"), m.group("approx")
+        value = float(num) if num[0].isdigit() else chinese_to_number("一" + num if num == "百" else num)
+        if value is None or value > 100:
+            continue
+        comparator = _SUFFIX_CMP[approx] if approx else "="
+        prefix, fig_start = _prefix(text, start, m.start())
+        if prefix:
+            comparator = _PREFIX_CMP[prefix] or comparator
+        out.append(_figure((
+            fig_start, m.end(), m.start("num"), m.end("num"), num, value if value.is_integer() else round(value, 6),
+            "%", "percent", comparator,
+        )))
+    return out

@@ -117,6 +117,9 @@ WHOSE = [
     ("现有各级各类人民调解委员会1933个。", [("mediation.organizations", 1933.0, "=")]),
     # government texts quote court figures for the region
     ("我市各级人民法院共受理行政诉讼案件377件。", [("admin_litigation.cases", 377.0, "=")]),
+    # a set of cases a superior assigned: not the region's total
+    ("针对上级交办的14件行政争议化解案件积极开展工作,目前已化解7件,化解率达50%。", []),
+    ("认真办理上级交办事项,全年共调解纠纷1200件。", [("mediation.disputes_mediated", 1200.0, "=")]),
 ]
 
 

@@ -269,6 +269,8 @@ _TO_LEVEL = re.compile(
     r"\s*(?:(?:下降|降低|上升|提高|提升|增加|减少|增长|回落)?(?:至|到)|(?:降|升|增|减)(?:至|到))"
     r"\s*(?P<year>(?:19|20)\d\d年(?:底|末)?(?:的)?)?\s*$"
 )
+# What joins a level to the change before it (同比增长25%，达到125件); 达到 may open the figure itself.
+_LEVEL_AFTER_CHANGE = re.compile(r"\s*(?:达到了|达到|达|增至|增加到|增加至|上升至|上升到|下降至|下降到|降至|为|共|共计)?\s*$")
 _FROM = re.compile(r"(?:由|从)(?!.*(?:由|从))")
 def _joiner_before(clause: str, pos: int) -> int:
     """Length of the joining word (和, 及, 与, 、, 以及) right before clause[pos], or 0."""
@@ -442,6 +444,7 @@ class _Sentence:
     """The clause chain of one sentence, read figure by figure (see classify_figures)."""
 
     __slots__ = (
+        "after_change",
         "court_voice",
         "end",
         "figures",
@@ -479,6 +482,7 @@ class _Sentence:
         self.parts_from: int | None = None  # text position where a 其中 scope starts
         self.other_total_end = -1  # end of the latest count about other work (归档案卷3927份)
         self.respectively: list[tuple[str, str] | None] = []  # metrics a 分别 list still has to hand out, in order
+        self.after_change: tuple | None = None  # a change with no level before it: (its lead, it, direction, rule)
 
     def read(self, i: int, fig: Figure) -> None:
         """Classify figures[i]: append its Classified to `out` and move the chain on."""
@@ -510,9 +514,12 @@ class _Sentence:
         if to_level:
             self._level_from_baseline(c, to_level.group("year") is not None)
             return
+        if self.after_change is not None and self._level_after_change(c, clause):
+            return
+        self.after_change = None
         ch = _CHANGE.search(clause) if _may_end_a_change(clause) else None
         if ch:
-            self._change(c, ch)
+            self._change(c, clause, ch)
             return
         if clause_words()[1].search(clause):
             return  # a baseline, not the period's figure
@@ -533,7 +540,13 @@ class _Sentence:
         lead = self.text[pos:fig.start]
         delim = _UPTO_LAST_DELIM.match(lead)
         clause_rel = delim.end() if delim else 0
-        clause = _drop_asides(lead[clause_rel:])
+        clause_end = len(lead)
+        if clause_rel and lead[clause_rel - 1] in "：:" and not lead[clause_rel:].strip():
+            # 收案数：125件: a label names the figure right after its colon
+            clause_end = clause_rel - 1
+            delim = _UPTO_LAST_DELIM.match(lead, 0, clause_end)
+            clause_rel = delim.end() if delim else 0
+        clause = _drop_asides(lead[clause_rel:clause_end])
         c.clause_start = pos + clause_rel
         c.clause = clause
         # Topic: words before the clause update the running topic, then the clause's own.
@@ -588,15 +601,33 @@ class _Sentence:
             c.scope = self._scope(prev.clause_start, c.figure.start, metric)
             self.last_level = c
 
-    def _change(self, c: Classified, ch: re.Match) -> None:
-        """A year-on-year change of the level figure before it."""
+    def _change(self, c: Classified, clause: str, ch: re.Match) -> None:
+        """A year-on-year change of the level figure before it; with none before it,
+        of the level a later figure states (see _level_after_change)."""
         prev = self.last_level
+        if self.topic is not None and prev is None:
+            self.after_change = (clause[:ch.start()], c, 1 if ch.group("dir") in _UP else -1, f"change:{ch.group(0)}")
         if self.topic is not None and prev is not None:
             c.metric_code = prev.metric_code
             c.measure_kind = "change"
             c.change_direction = 1 if ch.group("dir") in _UP else -1
             c.channel = prev.channel
             c.rule = f"change:{ch.group(0)}"
+
+    def _level_after_change(self, c: Classified, clause: str) -> bool:
+        """受理行政复议案件同比增长25%，达到125件: the level after its change, named before the change."""
+        lead, change, direction, rule_text = self.after_change
+        if self.out[-2] is not change or not _LEVEL_AFTER_CHANGE.match(clause):
+            return False
+        metric, rule = _metric_for(self.rs, self.topic, lead, c.figure)
+        if not metric:
+            return False
+        change.metric_code, change.measure_kind, change.change_direction, change.rule = metric, "change", direction, rule_text
+        c.metric_code, c.rule, c.topic = metric, f"after_change:{rule}", self.topic
+        c.scope = self._scope(change.clause_start, c.figure.start, metric)
+        self.last_level = c
+        self.after_change = None
+        return True
 
     def _metric(self, c: Classified, clause: str, inherited: bool, several_topics: bool) -> tuple | None:
         """(metric or None, rule) the clause names for the figure, its channel set;

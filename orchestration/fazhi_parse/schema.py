@@ -18,7 +18,7 @@ import polars as pl
 
 # Bumped whenever a change to the parser can change its output; files parsed
 # by an older version are re-parsed on the next run.
-PARSER_VERSION = "2026.12.01-7"
+PARSER_VERSION = "2026.12.02-1"
 
 # raw.report_files: one row per file found in the reports folder.
 REPORT_FILES = {

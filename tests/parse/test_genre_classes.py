@@ -225,6 +225,10 @@ APART = [
     ("行政复议后起诉率由2018年的30.7%降至14.6%。", [("admin_review.lawsuit_after_rate", 14.6, "=")]),
     ("全年办理行政复议案件由上年的120件增加到156件。", [("admin_review.received", 156.0, "=")]),
     ("行政诉讼败诉率从10%降至6.2%。", [("admin_litigation.loss_rate", 6.2, "=")]),
+    # a level stated after its change, named before the change
+    ("全年受理行政复议案件同比增长25%,达到125件。", [("admin_review.accepted", 125.0, "=")]),
+    ("全年调解纠纷数量同比下降10%,为1200件。", [("mediation.disputes_mediated", 1200.0, "=")]),
+    ("全年收到行政复议申请125件,同比增长25%,达到历史新高。", [("admin_review.received", 125.0, "=")]),
     # a name in quotes is not a statistic
     ("在行政复议案件办理中探索推行“四个百分百”工作法。", []),
 ]
@@ -312,6 +316,12 @@ VARIANTS = [
     ("受理法律援助案件2.7万余件,解答法律咨询34万余人次。",
      [("legal_aid.cases", 27000.0, ">="), ("legal_aid.consultations", 340000.0, ">=")]),
     ("街道领导及时出庭应诉,应诉率达100%。", [("admin_litigation.head_appearance_rate", 100.0, "=")]),
+    # a label names the figure right after its colon (data releases)
+    ("行政复议收案数:125件;结案数:118件;纠错率:12.5%。",
+     [("admin_review.received", 125.0, "="), ("admin_review.concluded", 118.0, "="),
+      ("admin_review.correction_rate", 12.5, "=")]),
+    ("法律援助工作。受理案件:1860件。", [("legal_aid.cases", 1860.0, "=")]),
+    ("行政复议工作。浏览次数:125次。", []),  # a label that names no metric
     # a rate held at a level (在/维持在…以上)
     ("调解矛盾纠纷3000余件,调解成功率在98%以上。",
      [("mediation.disputes_mediated", 3000.0, ">="), ("mediation.success_rate", 98.0, ">=")]),

@@ -76,11 +76,11 @@ _WIDGET_LINE = re.compile(rf"^(?:[\s\[\]【】()()|/·:;,,:>»<«\-]*(?:{_WIDGET
 # Footer and breadcrumb markers (rules/chrome.csv), only trusted on short lines.
 _FOOTER_LINE = re.compile(
     chrome_alternation("html", "site_mark", "copyright", "footer_link")
-    + "|(?:" + chrome_alternation("html", "footer_field") + r")[::]"
+    + "|(?:" + chrome_alternation("html", "footer_field") + r")[:：]"
 )
 _CRUMB_LINE = re.compile(
     "^(?:" + chrome_alternation("html", "crumb") + r")|首页\s*[>>»/→]"
-    + "|^(?:" + chrome_alternation("html", "pager") + r")[::]"
+    + "|^(?:" + chrome_alternation("html", "pager") + r")[:：]"
 )
 _SHORT_LINE = 150
 

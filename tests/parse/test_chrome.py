@@ -26,7 +26,11 @@ def test_shared_words_mark_chrome_in_a_text(line):
     assert is_chrome_line(line)
 
 
-@pytest.mark.parametrize("line", ["打印 | 关闭窗口", "当前位置：首页", "版权所有 XX市人民政府", "上一篇:关于…的通知"])
+@pytest.mark.parametrize(
+    "line",
+    ["打印 | 关闭窗口", "当前位置：首页", "版权所有 XX市人民政府", "上一篇:关于…的通知",
+     "上一篇：关于…的通知", "主办单位：某市司法局"],  # a field label with either colon
+)
 def test_shared_words_mark_chrome_in_a_web_page(line):
     assert html_text._is_chrome_line(line)
 

@@ -136,7 +136,9 @@ def rules() -> Rules:
     channels = [(r["channel"], re.compile(r["pattern"])) for r in _read("channels.csv")]
     derived = _read("derived_cues.csv")
     rate_of = {r["from_metrics"]: r["metric_code"] for r in derived if r["kind"] == "rate_of"}
-    list_totals = [(frozenset(r["from_metrics"].split("|")), r["metric_code"]) for r in derived if r["kind"] == "list_total"]
+    list_totals = [
+        (frozenset(r["from_metrics"].split("|")), r["metric_code"]) for r in derived if r["kind"] == "list_total"
+    ]
     return Rules(topics=topics, any_topic=any_topic, count=count, rate=rate, channels=channels,
                  rate_of=rate_of, list_totals=list_totals, topics_last=topics_last,
                  longest_topic_word=longest_topic_word)
@@ -233,7 +235,7 @@ def _metric_for(
             return None, None  # every catalog rate is a share; over 100 is a misprint or another measure
         rx, words = rs.rate.get(topic, (None, None))
         m = None
-        for m in rx.finditer(clause) if rx is not None else ():
+        for m in rx.finditer(clause) if rx is not None else ():  # noqa: B007 - the last match is wanted
             pass
         if m is not None and (not rate_tail or _RATE_FILLER.match(clause[m.end():].replace(" ", ""))):
             return words[m.group(0)], m.group(0)
@@ -270,7 +272,9 @@ _TO_LEVEL = re.compile(
     r"\s*(?P<year>(?:19|20)\d\d年(?:底|末)?(?:的)?)?\s*$"
 )
 # What joins a level to the change before it (同比增长25%，达到125件); 达到 may open the figure itself.
-_LEVEL_AFTER_CHANGE = re.compile(r"\s*(?:达到了|达到|达|增至|增加到|增加至|上升至|上升到|下降至|下降到|降至|为|共|共计)?\s*$")
+_LEVEL_AFTER_CHANGE = re.compile(
+    r"\s*(?:达到了|达到|达|增至|增加到|增加至|上升至|上升到|下降至|下降到|降至|为|共|共计)?\s*$"
+)
 _FROM = re.compile(r"(?:由|从)(?!.*(?:由|从))")
 def _joiner_before(clause: str, pos: int) -> int:
     """Length of the joining word (和, 及, 与, 、, 以及) right before clause[pos], or 0."""
@@ -622,7 +626,8 @@ class _Sentence:
         metric, rule = _metric_for(self.rs, self.topic, lead, c.figure)
         if not metric:
             return False
-        change.metric_code, change.measure_kind, change.change_direction, change.rule = metric, "change", direction, rule_text
+        change.metric_code, change.measure_kind = metric, "change"
+        change.change_direction, change.rule = direction, rule_text
         c.metric_code, c.rule, c.topic = metric, f"after_change:{rule}", self.topic
         c.scope = self._scope(change.clause_start, c.figure.start, metric)
         self.last_level = c

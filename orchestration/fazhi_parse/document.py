@@ -359,4 +359,7 @@ def _settle_scopes(facts: list[tuple]) -> list[tuple]:
         for f in facts
     ]
     settle_sub_units(view)
-    return [f if f[scope] == v["scope"] else FACT_ROWS.replace(f, scope=v["scope"]) for f, v in zip(facts, view, strict=False)]
+    return [
+        f if f[scope] == v["scope"] else FACT_ROWS.replace(f, scope=v["scope"])
+        for f, v in zip(facts, view, strict=True)
+    ]

@@ -85,7 +85,9 @@ _CRUMB_LINE = re.compile(
 _SHORT_LINE = 150
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-.:]+)""", re.I)
-_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S)
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S
+)
 _ANY_TAG = re.compile(r"<(?:p|div|br|html|body|span|table|h[1-6])\b", re.I)
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 _CHARSET_ALIASES = {
@@ -124,7 +126,9 @@ _VOID = {
     "track", "wbr", "keygen", "frame", "basefont", "bgsound", "image",
 }  # fmt: skip
 # Closed implicitly by their next sibling: never deep in practice, not stacked.
-_SELF_ENDING = {"p", "li", "dd", "dt", "option", "optgroup", "rb", "rt", "rp", "tr", "td", "th", "tbody", "thead", "tfoot"}
+_SELF_ENDING = {
+    "p", "li", "dd", "dt", "option", "optgroup", "rb", "rt", "rp", "tr", "td", "th", "tbody", "thead", "tfoot",
+}
 _RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
 _TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]{0,40})[^>]{0,2000}?(/?)>")
 

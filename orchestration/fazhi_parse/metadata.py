@@ -165,7 +165,10 @@ def _date(y: str, m: str, d: str) -> dt.date | None:
 # 发布时间:2020-01-06. Two patterns, each led by its literal so the scan over
 # the whole text can jump from one candidate to the next; spaces only, never a
 # line break, so a match stays within one line.
-_PUB_DATE = r"[^\S\n\r]*[:：][^\S\n\r]*((?:19|20)\d\d)[^\S\n\r]*[-/.年][^\S\n\r]*(\d{1,2})[^\S\n\r]*[-/.月][^\S\n\r]*(\d{1,2})"
+_PUB_DATE = (
+    r"[^\S\n\r]*[:：][^\S\n\r]*((?:19|20)\d\d)[^\S\n\r]*[-/.年][^\S\n\r]*(\d{1,2})"
+    r"[^\S\n\r]*[-/.月][^\S\n\r]*(\d{1,2})"
+)
 _PUB_LINE = (re.compile("时间" + _PUB_DATE), re.compile("日期" + _PUB_DATE))
 # A page's date without a label: 2021-04-12 16:05 on a line of its own, or closing a
 # source line (来源:湖南日报 作者:… 2018-07-28 09:19:02). Dashes only: the web's form.
@@ -207,14 +210,18 @@ def _published(s: str) -> tuple[dt.date | None, list[tuple[int, int]]]:
     return found, spans
 
 
-_YEAR = re.compile(r"(?<![\d〔\[(（【\-—–~至到])((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?!\s*[-—–~至到]|底前|前)")
+_YEAR = re.compile(
+    r"(?<![\d〔\[(（【\-—–~至到])((?:19|20)\d\d|[一二][〇○零一二三四五六七八九]{3})\s*年(?!\s*[-—–~至到]|底前|前)"
+)
 # 2019-2021 / 2019至21 / 2022年1月至2025年6月: a span of years, not one year.
 _RANGE = re.compile(
     r"(?:19|20)\d\d\s*[-—–~至到]\s*(?:19|20)?\d\d"
     r"|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年"
 )
 _YEAR_RANGE = re.compile(r"(?:19|20)\d\d\s*年?\s*[-—–~至到]\s*(?:19|20)\d\d\s*年")  # 2021-2025年度, not 2020-12-30
-_PLAN_HEAD = re.compile(r"下一步|工作打算|工作计划|工作安排|工作思路|工作设想|努力方向|今后|明年|(?:19|20)\d\d年(?:度)?(?:重点)?工作")
+_PLAN_HEAD = re.compile(
+    r"下一步|工作打算|工作计划|工作安排|工作思路|工作设想|努力方向|今后|明年|(?:19|20)\d\d年(?:度)?(?:重点)?工作"
+)
 # Words of rules/year_cues.csv, one concept each: plan (a sentence of plans states no
 # year covered), baseline (a year after 较/与/从… is another year's), part_of_year.
 _YEAR_CUES = vocabulary("year_cues.csv")

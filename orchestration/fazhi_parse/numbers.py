@@ -101,7 +101,10 @@ _UNIT_KINDS = {"%": "percent", "‰": "percent", "成": "percent", "个百分点
 # numbers (〔2020〕1号 handled by units), list markers, version strings.
 _ORDINAL_BEFORE = re.compile(r"(?:第|编号|序号|No\.?|NO\.?|〔|\[|【)$")
 # Matched at the unit's end, with the text cut three characters on (no slice per figure).
-_IDIOMS = ("体", "站", "线", "网", "窗", "号", "码", "票", "把手", "批次", "揽子", "级", "流程", "次性", "件事", "个人", "条龙", "项目")
+_IDIOMS = (
+    "体", "站", "线", "网", "窗", "号", "码", "票", "把手",
+    "批次", "揽子", "级", "流程", "次性", "件事", "个人", "条龙", "项目",
+)
 _IDIOM_AFTER = re.compile("|".join(_IDIOMS))
 _IDIOM_FIRST = frozenset(w[0] for w in _IDIOMS)  # the character after the unit must be one of these
 
@@ -214,11 +217,10 @@ def _comparator(
     if approx1:
         comparator = ">="
     fig_end = m.end(5)
-    if approx2:
-        # 多 after a unit starts a new word (个多月 is rare in reports; 件多 never).
-        if approx2 != "多" or _AFTER_DUO.match(text[m.end():m.end() + 1]):
-            comparator = _SUFFIX_CMP[approx2]
-            fig_end = m.end()
+    # 多 after a unit starts a new word (个多月 is rare in reports; 件多 never).
+    if approx2 and (approx2 != "多" or _AFTER_DUO.match(text[m.end():m.end() + 1])):
+        comparator = _SUFFIX_CMP[approx2]
+        fig_end = m.end()
     return comparator, fig_end
 
 

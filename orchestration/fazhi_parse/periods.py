@@ -21,7 +21,8 @@ YEAR, PARTIAL, MULTI, OTHER_YEAR = "year", "partial_year", "multi_year", "other_
 YEAR_TO_DATE, SNAPSHOT = "year_to_date", "snapshot"
 # A character every period marker of rules/periods.csv holds (tested against the file).
 _MARKER_CHARS = re.compile("[年月季期间来今截目迄动治坚已]")
-PARAGRAPH_REACH = 2000  # characters back from a sentence in which its paragraph's or full sentence's start is looked for
+# Characters back from a sentence in which its paragraph's or full sentence's start is looked for.
+PARAGRAPH_REACH = 2000
 _THIS_YEAR = re.compile(r"今年|本年|当年")
 _ASIDE = re.compile(r"[(（][^()（）]*[)）]")
 

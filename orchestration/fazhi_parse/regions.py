@@ -430,7 +430,10 @@ def _starts_name(s: str, start: int, codes: tuple[str, ...]) -> bool:
     if s[start + 2 : start + 3] == "级":
         return False
     prev = s[start - 1 : start]
-    return not prev or not "\u4e00" <= prev <= "\u9fff" or prev in _NAME_OPENERS or bool(_parent_before(s, start, codes))
+    return (
+        not prev or not "\u4e00" <= prev <= "\u9fff" or prev in _NAME_OPENERS
+        or bool(_parent_before(s, start, codes))
+    )
 
 
 # Characters after which a place name naturally starts (中共滑县县委, 在滑县).
@@ -471,7 +474,10 @@ _SELFREF_AT = {c: re.compile(c + "([县区市旗州盟省])(?![场域])") for c 
 _NOT_SELFREF_AFTER = frozenset("健安完齐周保成顾万两十基根资样版文书日")
 _NOT_STRONG_AFTER = frozenset("基根资样版文书日成")
 # Addressed upward (省委、省政府: / 市委、市政府:): written by the level below.
-_ADDRESSEE = re.compile(r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]")
+_ADDRESSEE = re.compile(
+    r"^\s*(?:中共)?[\u4e00-\u9fff]{0,12}?([省市州])(?:委|人民政府|政府)"
+    r"(?:[、,，\s]*[\u4e00-\u9fff]{0,12}?[省市州](?:委|人民政府|政府))*\s*[:：]"
+)
 _DOC_TITLE = re.compile(r"《([^《》]{3,60})》")
 # 赤峰市政府本级受理…: the body names its own government (人民政府 or 政府).
 _GOV_WORD = re.compile("人民政府|政府|委员会")

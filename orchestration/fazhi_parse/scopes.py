@@ -44,7 +44,9 @@ class _ScopeRule:
 def _rules() -> tuple[_ScopeRule, ...]:
     with resources.files("fazhi_parse.rules").joinpath("scopes.csv").open(encoding="utf-8") as fh:
         return tuple(
-            _ScopeRule(r["scope"], r["window"], tuple(m for m in r["metrics"].split("|") if m), re.compile(r["pattern"]))
+            _ScopeRule(
+                r["scope"], r["window"], tuple(m for m in r["metrics"].split("|") if m), re.compile(r["pattern"])
+            )
             for r in csv.DictReader(fh)
         )
 
@@ -97,7 +99,7 @@ def _named_region_scope(subject: str, region_code: str) -> str:
 
     hits = find_full_names(subject)
     area = None
-    for area in _AREA_SUBJECT.finditer(subject):
+    for area in _AREA_SUBJECT.finditer(subject):  # noqa: B007 - the last match is wanted
         pass
     if area is not None and (not hits or area.start(1) > hits[-1].start):
         # 全市共办理… in a county's text: its prefecture's figure

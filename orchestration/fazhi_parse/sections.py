@@ -135,7 +135,9 @@ def split_sentences(simplified: str) -> list[Sentence]:
     c = sentence_columns(simplified)
     return [
         Sentence(no, *row)
-        for no, row in enumerate(zip(c.start, c.end, c.section_path, c.section_title, c.section_kind, c.is_chrome, strict=False))
+        for no, row in enumerate(
+            zip(c.start, c.end, c.section_path, c.section_title, c.section_kind, c.is_chrome, strict=True)
+        )
     ]
 
 

@@ -189,7 +189,9 @@ def _cut(text: str, cuts: list[tuple[int, int]]) -> tuple[str, list[int] | None]
 # Such a document has many lines of about the same length; a line of that
 # length not ending a sentence continues on the next line.
 _SENTENCE_ENDS = frozenset("。！？!?；;：:")
-_HEADING_START = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)")
+_HEADING_START = re.compile(
+    r"\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)"
+)
 
 
 def soft_breaks(text: str) -> list[int]:

@@ -119,7 +119,9 @@ def published_files(warehouse: Path) -> dict[str, tuple] | None:
     return {name: (size, modified, sha) for name, size, modified, sha in rows}
 
 
-def changes_since_published(root: Path, prints: dict[str, list[int]], published: dict[str, tuple] | None) -> dict[str, list[str]]:
+def changes_since_published(
+    root: Path, prints: dict[str, list[int]], published: dict[str, tuple] | None
+) -> dict[str, list[str]]:
     """What a run would change in the published warehouse: added, changed, removed files.
 
     A file whose size and modification time are what the warehouse recorded

@@ -89,7 +89,8 @@ def _spans_not_given_back(con, table: str, id_sql: str, since: datetime | None =
                 for report_id, span_id, start, length, expected in batch:
                     total += 1
                     here = texts.get(report_id)
-                    if here is None or start is None or length is None or here[start - 1:start - 1 + length] != expected:
+                    if (here is None or start is None or length is None
+                            or here[start - 1:start - 1 + length] != expected):
                         bad.append(str(span_id))
         finally:
             con.unregister("_chunk")
@@ -173,4 +174,6 @@ def region_year_coverage(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
     )
 
 
-CHECKS = [every_file_accounted_for, fact_offsets_give_back_figure, sentence_offsets_give_back_text, region_year_coverage]
+CHECKS = [
+    every_file_accounted_for, fact_offsets_give_back_figure, sentence_offsets_give_back_text, region_year_coverage,
+]

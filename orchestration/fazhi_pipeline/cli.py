@@ -180,7 +180,8 @@ def summary(path: Path) -> str:
         lines.append("formats: " + ", ".join(f"{f} {a}/{n} accepted" for f, a, n in formats))
         reports = con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0]
         lines.append(f"reports: {reports}")
-        present = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
+        marts = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
+        present = {t for (t,) in marts}
         for table in FACT_TABLES:
             if table not in present:  # a warehouse published by an older fazhi
                 continue

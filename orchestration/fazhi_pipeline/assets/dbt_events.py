@@ -73,7 +73,9 @@ def check_names(manifest: Mapping[str, Any]) -> dict[str, str]:
     tests = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "test"}
     names = {uid: _readable(n) for uid, n in tests.items()}
     taken = Counter((_attached(tests[uid]), name) for uid, name in names.items())
-    names = {uid: name if taken[(_attached(tests[uid]), name)] == 1 else tests[uid]["name"] for uid, name in names.items()}
+    names = {
+        uid: name if taken[(_attached(tests[uid]), name)] == 1 else tests[uid]["name"] for uid, name in names.items()
+    }
     _names_by_manifest.clear()  # one manifest per process; keep no stale ones
     _names_by_manifest[id(manifest)] = names
     return names
@@ -174,7 +176,9 @@ def _result(node: Mapping[str, Any], raw_event: Mapping[str, Any]) -> tuple[str,
     return status, metadata
 
 
-def _source_test_observations(manifest, translator: DagsterDbtTranslator, node, raw_event) -> Iterator[dg.AssetObservation]:
+def _source_test_observations(
+    manifest, translator: DagsterDbtTranslator, node, raw_event
+) -> Iterator[dg.AssetObservation]:
     """A test on a dbt source, run by `dbt build` before the models that read the source."""
     status, metadata = _result(node, raw_event)
     for upstream in node["depends_on"]["nodes"]:

@@ -28,7 +28,9 @@ DIVISIONS_KEY = dg.AssetKey(tables.DIVISIONS.path)
     pool=DUCKDB_POOL,
     retry_policy=RETRY,
     kinds={"python", "duckdb"},
-    description="One row per file in the reports folder (FAZHI_REPORTS_DIR): accepted, duplicate or rejected with a reason.",
+    description=(
+        "One row per file in the reports folder (FAZHI_REPORTS_DIR): accepted, duplicate or rejected with a reason."
+    ),
 )
 def report_files(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.MaterializeResult:
     termination.check("before ingest")
@@ -81,4 +83,6 @@ def divisions(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Mater
     with duckdb.connect() as con:
         tables.DIVISIONS.replace(con, frame)
     levels = dict(frame.group_by("level").len().rows())
-    return dg.MaterializeResult(metadata={"dagster/row_count": frame.height, **{f"level_{k}": v for k, v in levels.items()}})
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": frame.height, **{f"level_{k}": v for k, v in levels.items()}}
+    )

@@ -1,4 +1,5 @@
-"""review/site: the static review site (<warehouse folder>/site/), rebuilt from the published warehouse after each publish."""
+"""review/site: the static review site (<warehouse folder>/site/), rebuilt from the published
+warehouse after each publish."""
 
 import dagster as dg
 import duckdb

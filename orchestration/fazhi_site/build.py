@@ -153,13 +153,15 @@ _SOURCE_COLUMNS = ("source_url", "source_host", "is_official_domain")
 
 # A page's figures in one fixed order (every column), so that the page is a function of the set of rows.
 _PAGE_FIGURES_SQL = "select * from ({figures}) where report_id in (select unnest(?)) order by all"
-# Digests of what the pages show, computed in DuckDB: one query per table for all reports.
-_TEXT_DIGESTS_SQL = "select report_id, md5(text) from raw.report_files where status = 'accepted'"
-_FIGURE_DIGESTS_SQL = """
-select report_id, count(*) || ':' || md5(string_agg(j, chr(10) order by j))
-from (select report_id, cast(to_json(f) as varchar) as j from ({figures}) as f)
-group by report_id
-"""
+# Digests of what the pages show, computed in DuckDB: one query per table for all reports. A text is
+# also pinned by its file's sha256 and the parser version (both in the report's row); a figure row is
+# hashed whole (every column) and the hashes summed, so the digest is of the set of rows, in any order.
+_TEXT_DIGESTS_SQL = (
+    "select report_id, length(text) || ':' || hash(text) from raw.report_files where status = 'accepted'"
+)
+_FIGURE_DIGESTS_SQL = (
+    "select report_id, count(*) || ':' || sum(hash(f)::hugeint) from ({figures}) as f group by report_id"
+)
 
 
 def _load(con: duckdb.DuckDBPyConnection) -> dict:
@@ -253,7 +255,7 @@ def _page_digests(con: duckdb.DuckDBPyConnection, data: dict, inputs: _Inputs) -
     """report_id -> digest of everything its page shows (and of the code that draws it)."""
     texts = dict(con.execute(_TEXT_DIGESTS_SQL).fetchall())
     figures = dict(con.execute(_FIGURE_DIGESTS_SQL.format(figures=data["figures_sql"])).fetchall())
-    common = [code_version(), inputs.catalog_digest]
+    common = [code_version(), duckdb.__version__, inputs.catalog_digest]
     return {
         r["report_id"]: _digest([
             common, r, texts.get(r["report_id"]), figures.get(r["report_id"]),

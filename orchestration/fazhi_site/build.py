@@ -275,6 +275,8 @@ def _read_manifest(out_dir: Path) -> dict | None:
         return None
     if not isinstance(manifest, dict) or manifest.get("code") != code_version():
         return None
+    if not isinstance(manifest.get("pages"), dict):
+        return None
     return manifest
 
 
@@ -339,7 +341,7 @@ def _report_pages(
         rid = r["report_id"]
         old = old_pages.get(rid)
         name = f"{rid}.html"
-        same = old is not None and old.get("digest") == digests[rid]
+        same = isinstance(old, dict) and old.get("digest") == digests[rid] and isinstance(old.get("counts"), dict)
         if same and _carry_over(out_dir / "reports" / name, stage / "reports" / name):
             pages[rid] = old
         else:

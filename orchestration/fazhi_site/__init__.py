@@ -6,5 +6,7 @@
   and dates); `csvrows` reads both files.
 - `build`: the static site under warehouse/site/ from a published warehouse:
   one page per report, an index, charts (Vega-Lite through Altair, with the
-  JavaScript shipped by vl-convert-python, so no network is needed).
+  JavaScript shipped by vl-convert-python, so no network is needed);
+  incremental (only pages whose inputs changed are rendered).
+- `pages`: the site's HTML, as pure functions of what each page shows.
 """

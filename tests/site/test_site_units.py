@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fazhi_site import build
 from fazhi_site import corrections as fz
+from fazhi_site import pages
 
 
 def test_read_corrections_file(tmp_path):
@@ -51,7 +51,7 @@ def fig(start, length, kind, text="x", **more):
 
 
 def test_one_highlight_per_span_and_the_most_telling_wins():
-    placed = build.place_spans([
+    placed = pages.place_spans([
         fig(1, 3, "unclassified"),
         fig(1, 3, "stated"),
         fig(10, 2, "context"),
@@ -70,7 +70,7 @@ def test_text_html_marks_exact_spans_and_escapes():
         fig(text.index("3件") + 1, 2, "rejected", "3件"),  # after a character outside the BMP
         fig(len(text), 5, "stated", "?"),  # runs past the end: never highlighted
     ]
-    html = build._text_html(text, build.place_spans(spans), {"admin_review.received": "收到申请"}, {"admin_review.received": "admin_review"})
+    html = pages._text_html(text, pages.place_spans(spans), {"admin_review.received": "收到申请"}, {"admin_review.received": "admin_review"})
     assert html.count("<mark") == 3
     assert '>12件</mark>' in html and '>15%</mark>' in html and '>3件</mark>' in html
     assert "A&lt;b&gt;共" in html and "&amp;lt;" in html
@@ -152,7 +152,7 @@ REPORT = {"report_id": "0" * 16, "sha256": "0" * 64, "source_file": "a.txt", "ki
     ids=["official", "aggregator", "malformed", "none"],
 )
 def test_report_page_shows_the_source_url_and_official_flag(source, shown, not_shown):
-    html = build.report_page({**REPORT, **source}, "text", [], [], {}, {})
+    html = pages.report_page({**REPORT, **source}, "text", [], [], {}, {})
     for piece in shown:
         assert piece in html
     for piece in not_shown:

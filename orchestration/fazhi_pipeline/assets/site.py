@@ -1,5 +1,11 @@
 """review/site: the static review site (<warehouse folder>/site/), rebuilt from the published
-warehouse after each publish."""
+warehouse after each publish.
+
+Incremental: only the pages of reports whose inputs changed are rendered (fazhi_site.build keeps
+a manifest of per-page digests in the site folder); FAZHI_SITE_FULL=1 renders every page.
+"""
+
+import os
 
 import dagster as dg
 import duckdb
@@ -23,7 +29,8 @@ SITE_KEY = dg.AssetKey(["review", "site"])
 )
 def review_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     # Reads the published file read-only: no pool needed, readers never block a rebuild.
-    summary = build.build_site(settings.warehouse(), settings.site_dir())
+    full = os.environ.get("FAZHI_SITE_FULL", "").strip().lower() in ("1", "true", "yes")
+    summary = build.build_site(settings.warehouse(), settings.site_dir(), full=full)
     con = duckdb.connect(str(settings.warehouse()), read_only=True)
     try:
         unmatched = con.execute(
@@ -36,11 +43,16 @@ def review_site(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         context.log.warning(
             "correction on line %s (%s %r in %s) matches nothing: %s", line_no, action, figure_text, source_file, why
         )
-    context.log.info("review site: %s (%d report pages, %.1f s)", summary.out_dir, summary.pages, summary.seconds)
+    context.log.info(
+        "review site: %s (%d report pages, %d rendered%s, %.1f s)",
+        summary.out_dir, summary.pages, summary.rendered, " (full build)" if summary.full else "", summary.seconds,
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(summary.out_dir / "index.html")),
             "report_pages": summary.pages,
+            "pages_rendered": summary.rendered,
+            "full_build": summary.full,
             "figures": summary.figures,
             "unmatched_corrections": len(unmatched),
             "seconds": round(summary.seconds, 2),

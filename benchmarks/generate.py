@@ -39,10 +39,10 @@ sys.path.insert(0, str(REPO / "orchestration"))  # runs without the editable ins
 
 import opencc  # noqa: E402
 
-from fazhi_parse import ingest  # noqa: E402
 from fazhi_parse.document import parse_document  # noqa: E402
 from fazhi_parse.regions import division_table, short_name  # noqa: E402
 from fazhi_parse.text import to_simplified  # noqa: E402
+from fazhi_read import folder as reports_folder  # noqa: E402
 
 FULLWIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 CN_DIGITS = "〇一二三四五六七八九"
@@ -283,7 +283,7 @@ def slot_text(value: float, decimals: int, full: bool) -> str:
 
 
 def load_templates(samples: Path) -> list[Template]:
-    frame = ingest.scan(samples)
+    frame = reports_folder.scan(samples)
     rows = frame.filter(frame["status"] == "accepted").sort("source_file").iter_rows(named=True)
     templates = [build_template(r["source_file"], r["text"]) for r in rows]
     if not templates:

@@ -15,7 +15,7 @@ from functools import cache
 
 import opencc
 
-from fazhi_parse.chrome import chrome_alternation, chrome_words
+from fazhi_read.chrome import chrome_alternation, chrome_words
 
 
 @cache
@@ -127,7 +127,7 @@ _HEADING = (
 # (三)开展专题培训 are report text.
 _LOOSE = r"(?!.*[。！？!?；;])(?!" + _HEADING + ")"
 # Lines of web-page furniture copied along with the article (a whole line).
-# The words are in rules/chrome.csv.
+# The words are in fazhi_read/rules/chrome.csv (fazhi_read.chrome).
 _CHROME_LINE = re.compile(
     r"\s*(?:"
     # site modes, column names and footer links standing alone

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from fazhi_parse import ingest as fz_ingest
 from fazhi_pipeline import duck, settings
+from fazhi_read import folder as reports_folder
 
 # Everything: ingest -> parse -> dbt (with its tests as checks) -> publish.
 all_assets_job = dg.define_asset_job(
@@ -36,7 +36,7 @@ daily = dg.ScheduleDefinition(
 
 def fingerprints(root: Path) -> dict[str, list[int]]:
     """{relative path: [size, mtime_ns]} for every file the ingest would read."""
-    files, unlistable = fz_ingest.list_files(root)
+    files, unlistable = reports_folder.list_files(root)
     out: dict[str, list[int]] = {}
     for path in files:
         rel = path.relative_to(root).as_posix()

@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from fazhi_parse import ingest as fz_ingest
 from fazhi_pipeline import duck, settings
 from fazhi_pipeline.assets.ingest import REPORT_FILES_KEY
 from fazhi_pipeline.assets.parse import STAGING_KEYS
 from fazhi_pipeline.assets.policies import DUCKDB_POOL
 from fazhi_pipeline.resources import WorkDuckDB
+from fazhi_read import folder as reports_folder
 
 _SAMPLE = 5  # failing rows shown in check metadata
 _HISTORY = 20  # past executions searched for the last pass; beyond, everything is checked
@@ -19,7 +19,7 @@ _HISTORY = 20  # past executions searched for the last pass; beyond, everything 
     "Every file in the reports folder has exactly one row, and every row that is not accepted says why."
 ))
 def every_file_accounted_for(duckdb: WorkDuckDB) -> dg.AssetCheckResult:
-    files, unlistable = fz_ingest.list_files(settings.reports_dir())
+    files, unlistable = reports_folder.list_files(settings.reports_dir())
     on_disk = len(files) + len(unlistable)
     with duckdb.connect(read_only=True) as con:
         rows, distinct = con.execute(

@@ -62,7 +62,7 @@ class StoredFiles:
     stat_keys: dict[str, str | None]
 
     def known(self) -> dict[str, dict]:
-        """Each stored row with its stat key: what fazhi_parse.ingest.scan_incremental compares files with."""
+        """Each stored row with its stat key: what fazhi_read.folder.scan_incremental compares files with."""
         return {row["source_file"]: {**row, "stat_key": self.stat_keys.get(row["source_file"])}
                 for row in self.rows.iter_rows(named=True)}
 
@@ -84,7 +84,7 @@ def stored_files(con: duckdb.DuckDBPyConnection) -> StoredFiles:
 
 def apply_scan(con: duckdb.DuckDBPyConnection, stored: StoredFiles, scanned: pl.DataFrame, reused: set[str],
                *, verified: bool, run_id: str) -> ScanApplied:
-    """Write a scan of the reports folder (fazhi_parse.ingest.scan_incremental) over what was stored."""
+    """Write a scan of the reports folder (fazhi_read.folder.scan_incremental) over what was stored."""
     now = datetime.now(UTC)
     keys = dict(zip(scanned["source_file"], scanned["stat_key"], strict=False))
     checks = stored.stat_keys

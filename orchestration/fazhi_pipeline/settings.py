@@ -93,7 +93,7 @@ def site_dir() -> Path:
 
 def max_file_bytes() -> int:
     """Files above this size are rejected as too_large (FAZHI_MAX_FILE_BYTES)."""
-    from fazhi_parse.ingest import DEFAULT_MAX_BYTES
+    from fazhi_read.folder import DEFAULT_MAX_BYTES
 
     return int(os.environ.get("FAZHI_MAX_FILE_BYTES", str(DEFAULT_MAX_BYTES)))
 

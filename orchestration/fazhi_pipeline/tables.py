@@ -9,10 +9,11 @@ holds the two in step) and what of it feeds the build fingerprint
 published warehouse skips dbt).
 
 Columns are defined beside the code that builds the rows, each with its
-comment there: the parser's frames in fazhi_parse.schema (the parser must not
-import the pipeline), the people-kept CSV files' tables in fazhi_site
-(corrections, sources), and the pipeline's own bookkeeping tables here. dbt's
-tables (the seeds, staging models, marts) are dbt's and not listed.
+comment there: the reports folder's frame in fazhi_read.schema and the
+parser's frames in fazhi_parse.schema (neither imports the pipeline), the
+people-kept CSV files' tables in fazhi_site (corrections, sources), and the
+pipeline's own bookkeeping tables here. dbt's tables (the seeds, staging
+models, marts) are dbt's and not listed.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import polars as pl
 
 from fazhi_parse import schema as parser
 from fazhi_pipeline import duck
+from fazhi_read import schema as reader
 from fazhi_site import corrections as site_corrections
 from fazhi_site import sources as site_sources
 
@@ -132,7 +134,7 @@ class Table:
 # --- raw: what ingest read ---------------------------------------------------
 
 REPORT_FILES = Table(
-    "raw", "report_files", parser.REPORT_FILES, key=("source_file",),
+    "raw", "report_files", reader.REPORT_FILES, key=("source_file",),
     description="One row per file in the reports folder: accepted, duplicate or rejected with a reason.",
     dbt_source="raw",
     fingerprint=rows(skip=("text", "raw_html")),  # not the texts: the sha256 stands for them
@@ -153,7 +155,7 @@ FILE_EVENTS = Table(
     description="Every new, changed or removed file, per run: the history of the reports folder (appended).",
 )
 
-# The quick check's memory (fazhi_parse.ingest.stat_key): rewritten whole every ingest.
+# The quick check's memory (fazhi_read.folder.stat_key): rewritten whole every ingest.
 FILE_CHECKS = Table(
     "raw", "file_checks",
     {

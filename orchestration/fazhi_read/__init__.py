@@ -5,7 +5,7 @@ One call for ingest::
     from fazhi_read import read_bytes
     res = read_bytes(data)                 # never raises on bad input
     if not res.handled:                    # plain text / HTML / unknown: the text path
-        ...                                # (fazhi_parse.decode as today)
+        ...                                # (fazhi_read.decode / fazhi_read.html)
     elif res.ok:
         res.text, res.format, res.reader, res.page_count, res.ocr_confidence
         res.page_at(char_offset)           # 1-based page of a character, or None

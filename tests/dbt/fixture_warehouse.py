@@ -1,8 +1,9 @@
 """A small work database shaped exactly like the parser's output.
 
 It lets the dbt project be built and tested without the real ingest and
-parser: the tables carry exactly the columns of `fazhi_parse.schema`
-(REPORT_FILES, DOCUMENTS, SENTENCES, MENTIONS, FACTS), loaded from polars
+parser: the tables carry exactly the columns of `fazhi_read.schema`
+(REPORT_FILES) and `fazhi_parse.schema` (DOCUMENTS, SENTENCES, MENTIONS,
+FACTS), loaded from polars
 frames through Arrow the way the Dagster assets load them, plus
 `raw.divisions`.
 
@@ -28,6 +29,7 @@ import duckdb
 import polars as pl
 
 from fazhi_parse import schema as S
+from fazhi_read.schema import REPORT_FILES
 from fazhi_site import corrections as fz_corrections
 from fazhi_site import sources as fz_sources
 
@@ -332,7 +334,7 @@ def fixture_frames() -> dict[str, pl.DataFrame]:
         files.append(_file_row(other["source_file"], other["bytes"], other["status"],
                                other["reason"], other["duplicate_of"], other["text"],
                                other["encoding"]))
-    frames = {"raw.report_files": pl.DataFrame(files, schema=S.REPORT_FILES, orient="row"),
+    frames = {"raw.report_files": pl.DataFrame(files, schema=REPORT_FILES, orient="row"),
               "raw.divisions": division_frame(),
               # the reviewers' corrections file: none here (tests/dbt/test_dbt_corrections.py adds rows)
               "raw.corrections": fz_corrections.frame([], NOW),

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from fazhi_parse import ingest
-from fazhi_parse.ingest import read_report, scan, scan_incremental
+from fazhi_read import folder as reports_folder
+from fazhi_read.folder import read_report, scan, scan_incremental
 
 
 @pytest.fixture
@@ -73,14 +73,14 @@ def test_dangling_symlink_is_rejected(tmp_path):
 def test_file_removed_while_scanning_is_rejected(tmp_path, monkeypatch, simplified_report):
     (tmp_path / "stays.txt").write_text(simplified_report, encoding="utf-8")
     (tmp_path / "goes.txt").write_text(simplified_report + "。", encoding="utf-8")
-    real_list = ingest.list_files
+    real_list = reports_folder.list_files
 
     def list_then_delete(root):
         listed = real_list(root)
         (tmp_path / "goes.txt").unlink()  # gone between listing and reading
         return listed
 
-    monkeypatch.setattr(ingest, "list_files", list_then_delete)
+    monkeypatch.setattr(reports_folder, "list_files", list_then_delete)
     rows = {r["source_file"]: r for r in scan(tmp_path).iter_rows(named=True)}
     assert rows["stays.txt"]["status"] == "accepted"
     _assert_rejected_unread(rows["goes.txt"], "unreadable", "removed while scanning")
@@ -89,10 +89,10 @@ def test_file_removed_while_scanning_is_rejected(tmp_path, monkeypatch, simplifi
 def test_file_over_the_hash_limit_is_rejected_unread(tmp_path, opened):
     big = tmp_path / "huge.txt"
     with big.open("wb") as handle:  # sparse: costs no disk
-        handle.truncate(ingest._HASH_LIMIT + 1)
+        handle.truncate(reports_folder._HASH_LIMIT + 1)
     row = read_report(big, tmp_path, max_bytes=1000)
     _assert_rejected_unread(row, "too_large", "not hashed")
-    assert row["size_bytes"] == ingest._HASH_LIMIT + 1
+    assert row["size_bytes"] == reports_folder._HASH_LIMIT + 1
 
 
 def test_link_out_of_the_folder_is_not_followed(tmp_path, opened):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_parse import html_text
-from fazhi_parse.html_text import article_text
-from fazhi_parse.ingest import read_report
+from fazhi_read import html as html_reader
+from fazhi_read.folder import read_report
+from fazhi_read.html import article_text
 
 # Furniture of the fixture page; none of it may reach the article text.
 CHROME = [
@@ -230,22 +230,22 @@ def test_deeply_nested_page_is_rejected_quickly_with_a_reason(tmp_path):
 
 def test_markup_work_estimate_is_quadratic_only_where_the_parser_is():
     n = 2000
-    assert html_text.markup_work(_nested(n)) >= n * (n - 1) // 2  # each <div> looks down all open ones
-    assert html_text.markup_work("<div>x</div>" * n) <= 2 * n  # siblings: one step each
-    assert html_text.markup_work("<span>" * n) == 0  # inline elements trigger no look-down
-    assert html_text.markup_work("<table><tr><td><div>" * n) <= 4 * n  # a cell is a boundary
-    assert html_text.markup_work("<p>段落" * n) <= 3 * n  # unclosed <p>s close each other
-    assert html_text.markup_work("<script>" + "<div>" * n + "</script>") == 0  # script text is not markup
+    assert html_reader.markup_work(_nested(n)) >= n * (n - 1) // 2  # each <div> looks down all open ones
+    assert html_reader.markup_work("<div>x</div>" * n) <= 2 * n  # siblings: one step each
+    assert html_reader.markup_work("<span>" * n) == 0  # inline elements trigger no look-down
+    assert html_reader.markup_work("<table><tr><td><div>" * n) <= 4 * n  # a cell is a boundary
+    assert html_reader.markup_work("<p>段落" * n) <= 3 * n  # unclosed <p>s close each other
+    assert html_reader.markup_work("<script>" + "<div>" * n + "</script>") == 0  # script text is not markup
 
 
 def test_real_pages_are_far_below_the_limit(gov_page):
-    assert html_text.markup_work(gov_page) * 1000 < html_text.MAX_MARKUP_WORK
+    assert html_reader.markup_work(gov_page) * 1000 < html_reader.MAX_MARKUP_WORK
 
 
 def test_page_over_its_time_budget_is_rejected_with_a_reason(tmp_path, monkeypatch, gov_page):
     page = gov_page.replace("</body>", "<p>附：</p>" * 20_000 + "</body>")
-    assert html_text.article_text(page)  # within the default budget
-    monkeypatch.setattr(html_text, "TIME_BUDGET_SECONDS", 0.0)
+    assert html_reader.article_text(page)  # within the default budget
+    monkeypatch.setattr(html_reader, "TIME_BUDGET_SECONDS", 0.0)
     path = tmp_path / "slow.html"
     path.write_text(page, encoding="utf-8")
     row = read_report(path, tmp_path)

@@ -1,7 +1,7 @@
 """scan_incremental: files unchanged on disk reuse their stored row, unread; decisions stay right.
 
 Files written by a test are seconds old, inside the window in which the quick
-check does not trust a stat (ingest.RACY_NS); the `settled` fixture closes
+check does not trust a stat (fazhi_read.folder.RACY_NS); the `settled` fixture closes
 that window for the tests about reuse, and the racy rule has tests of its own.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ import os
 
 import pytest
 
-from fazhi_parse import ingest
-from fazhi_parse.ingest import scan, scan_incremental
+from fazhi_read import folder as reports_folder
+from fazhi_read.folder import scan, scan_incremental
 
 
 def _stored(frame) -> dict[str, dict]:
@@ -27,7 +27,7 @@ def _first(folder):
 @pytest.fixture
 def settled(monkeypatch):
     """As if every file had been written long before the scan."""
-    monkeypatch.setattr(ingest, "RACY_NS", -(10**12))
+    monkeypatch.setattr(reports_folder, "RACY_NS", -(10**12))
 
 
 @pytest.fixture
@@ -45,13 +45,13 @@ def folder(tmp_path, simplified_report, traditional_report):
 def no_reads(monkeypatch):
     """Fail on any file read; returns the names read by read_report."""
     read: list[str] = []
-    original = ingest.read_report
+    original = reports_folder.read_report
 
     def tracking(path, root, **kw):
-        read.append(ingest.source_file_for(path, root))
+        read.append(reports_folder.source_file_for(path, root))
         return original(path, root, **kw)
 
-    monkeypatch.setattr(ingest, "read_report", tracking)
+    monkeypatch.setattr(reports_folder, "read_report", tracking)
     return read
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fazhi_parse.ingest import DEFAULT_MAX_BYTES, read_report
-from fazhi_parse.schema import REPORT_FILES
+from fazhi_read.folder import DEFAULT_MAX_BYTES, read_report
+from fazhi_read.schema import REPORT_FILES
 
 
 def _read(tmp_path: Path, name: str, data: bytes, **kwargs) -> dict:

@@ -7,8 +7,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from fazhi_parse.ingest import scan
-from fazhi_parse.schema import REPORT_FILES
+from fazhi_read.folder import scan
+from fazhi_read.schema import REPORT_FILES
 
 
 @pytest.fixture
@@ -145,14 +145,14 @@ def test_unlistable_root_is_a_setup_error(tmp_path, monkeypatch):
 
 
 def test_source_file_shows_undecodable_name_bytes(tmp_path):
-    from fazhi_parse.ingest import source_file_for
+    from fazhi_read.folder import source_file_for
 
     path = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"sub", b"r\xe9port.txt")))
     assert source_file_for(path, tmp_path) == "sub/r\\xe9port.txt"
 
 
 def test_the_manifests_at_the_top_are_not_reports(tmp_path, simplified_report):
-    from fazhi_parse.ingest import list_files
+    from fazhi_read.folder import list_files
 
     root = tmp_path / "reports"
     (root / "2024").mkdir(parents=True)

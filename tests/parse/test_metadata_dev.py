@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_parse.ingest import read_report
 from fazhi_parse.metadata import extract_metadata
 from fazhi_parse.text import to_simplified
+from fazhi_read.folder import read_report
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 CORPUS = SHARED / "corpus" / "dev"

@@ -17,10 +17,10 @@ from dagster._core.storage.tags import RUN_KEY_TAG, SENSOR_NAME_TAG
 from dagster._core.test_utils import create_run_for_test
 
 from conftest import SEEDS
-from fazhi_parse import ingest as fz_ingest
-from fazhi_parse.schema import REPORT_FILES
 from fazhi_pipeline import duck
 from fazhi_pipeline.automation import reports_folder_sensor
+from fazhi_read import folder as reports_folder
+from fazhi_read.schema import REPORT_FILES
 
 SENSOR = "fazhi_reports_folder"
 NEW_REPORT = "某县人民政府关于2024年度法治政府建设情况的报告\n"
@@ -76,7 +76,7 @@ def publish_folder(folder: Path, warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse))
     try:
         duck.ensure_table(con, "raw", "report_files", REPORT_FILES)
-        duck.insert_frame(con, "raw", "report_files", fz_ingest.scan(folder), REPORT_FILES)
+        duck.insert_frame(con, "raw", "report_files", reports_folder.scan(folder), REPORT_FILES)
     finally:
         con.close()
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS, Pipeline, materialization_metadata, step_failures
-from fazhi_parse import ingest
+from fazhi_read import folder as reports_folder
 
 pytestmark = pytest.mark.integration
 
@@ -212,7 +212,7 @@ def hostile(tmp_path_factory):
     expected = build_folder(p.reports)
     # Past the window in which a just-written file's stat is not trusted, so the
     # first run records stat keys and the same-size edit below tests the quick check.
-    time.sleep(ingest.RACY_NS / 1e9 + 0.1)
+    time.sleep(reports_folder.RACY_NS / 1e9 + 0.1)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FAZHI_REPORTS_DIR", str(p.reports))
         mp.setenv("FAZHI_WAREHOUSE", str(p.warehouse))
@@ -225,11 +225,11 @@ def hostile(tmp_path_factory):
 
 def on_disk(reports: Path) -> list[str]:
     """Every entry ingest must account for: files, links and special files, not directories."""
-    from fazhi_parse import ingest
+    from fazhi_read import folder as reports_folder
 
-    files, unlistable = ingest.list_files(reports)
+    files, unlistable = reports_folder.list_files(reports)
     assert unlistable == []
-    return sorted(ingest._unique_names(files, reports).values())
+    return sorted(reports_folder._unique_names(files, reports).values())
 
 
 def report_id_of(p: Pipeline, source_file: str) -> str:

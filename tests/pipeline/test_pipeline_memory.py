@@ -21,8 +21,8 @@ import duckdb
 import pytest
 
 from conftest import REPO, SEEDS
-from fazhi_parse.ingest import DEFAULT_MAX_BYTES
 from fazhi_parse.sections import MAX_SENTENCE_CHARS
+from fazhi_read.folder import DEFAULT_MAX_BYTES
 
 pytestmark = pytest.mark.integration
 

@@ -12,11 +12,11 @@ mart), and every new/changed/removed file is logged in raw.file_events
 
 import dagster as dg
 
-from fazhi_parse import ingest as fz_ingest
 from fazhi_parse import regions
 from fazhi_pipeline import incremental, settings, tables, termination
 from fazhi_pipeline.assets.policies import DUCKDB_POOL, RETRY
 from fazhi_pipeline.resources import WorkDuckDB
+from fazhi_read import folder as reports_folder
 
 REPORT_FILES_KEY = dg.AssetKey(tables.REPORT_FILES.path)
 DIVISIONS_KEY = dg.AssetKey(tables.DIVISIONS.path)
@@ -40,7 +40,7 @@ def report_files(context: dg.AssetExecutionContext, duckdb: WorkDuckDB) -> dg.Ma
     verify = verify_every_file(context)
     with duckdb.connect() as con, incremental.transaction(con):
         stored = incremental.stored_files(con)
-        scanned, reused = fz_ingest.scan_incremental(
+        scanned, reused = reports_folder.scan_incremental(
             root, stored.known(), max_bytes=settings.max_file_bytes(), workers=settings.workers(), verify=verify
         )
         applied = incremental.apply_scan(con, stored, scanned, reused, verified=verify, run_id=context.run.run_id)

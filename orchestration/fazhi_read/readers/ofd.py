@@ -19,7 +19,8 @@ from __future__ import annotations
 import posixpath
 import xml.etree.ElementTree as ET
 
-from .. import safezip
+from .. import ocr, safezip
+from ..options import ReadOptions
 from ..registry import Context, Reader, register
 from ..result import Builder, ReadFailure, ReadResult
 from ._text import reflow, tidy
@@ -164,26 +165,16 @@ def _ocr_page(zf, names, content, media: dict[str, str], ctx: Context) -> tuple[
     return "\n".join(parts), (num / den if den else None)
 
 
-def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
-    from .. import ocr
+# Where a page is: (its document's directory, the page's BaseLoc, the document's resource files).
+_PageLoc = tuple[str, str, list[str]]
 
+
+def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
+    """Text per page from the OFD's XML; pages that are only images (scans) OCR'd."""
     opts = ctx.options
     zf = safezip.open_checked(data, opts, "OFD")
     names = {n.lstrip("/").lower(): n for n in zf.namelist()}
-    root = _xml(zf, names, "OFD.xml")
-    doc_roots = [el.text.strip() for el in _children(root, "DocRoot") if el.text and el.text.strip()]
-    if not doc_roots:
-        raise ReadFailure("corrupt", "the OFD's OFD.xml names no document (DocBody/DocRoot)")
-    page_locs: list[tuple[str, str, list[str]]] = []  # (document dir, page BaseLoc, the document's resource files)
-    for doc_root in doc_roots:
-        doc_path = _resolve("", doc_root, names)
-        document = _xml(zf, names, doc_path)
-        doc_dir = posixpath.dirname(doc_path)
-        res = [el.text.strip() for tag in ("PublicRes", "DocumentRes") for el in _children(document, tag) if el.text]
-        for page in _children(document, "Page"):
-            loc = page.get("BaseLoc")
-            if loc:
-                page_locs.append((doc_dir, loc, res))
+    page_locs = _page_locs(zf, names)
     n = len(page_locs)
     if not n:
         raise ReadFailure("no_text", "the OFD has no pages")
@@ -208,12 +199,44 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
         n_ocr += 1
         if n_ocr > opts.ocr_max_pages:
             raise ReadFailure("too_large", f"more than {opts.ocr_max_pages} OFD pages need OCR")
-        page_res = [el.text.strip() for el in _children(content, "PageRes") if el.text]
-        media = _media(zf, names, doc_dir, res) | _media(zf, names, posixpath.dirname(page_path), page_res)
-        text, conf = _ocr_page(zf, names, content, media, ctx)
-        text = tidy(text)
+        text, conf = _ocr_scanned_page(zf, names, content, doc_dir, page_path, res, ctx)
         if text:
             b.add(text, page=i + 1, kind="page", label=f"page {i + 1}", ocr=True, confidence=conf)
+    return _result(fmt, b, n, scanned, n_ocr, opts)
+
+
+def _page_locs(zf, names: dict[str, str]) -> list[_PageLoc]:
+    """Every page of every document OFD.xml names (DocBody/DocRoot -> Document.xml -> Pages/Page), in order."""
+    root = _xml(zf, names, "OFD.xml")
+    doc_roots = [el.text.strip() for el in _children(root, "DocRoot") if el.text and el.text.strip()]
+    if not doc_roots:
+        raise ReadFailure("corrupt", "the OFD's OFD.xml names no document (DocBody/DocRoot)")
+    page_locs: list[_PageLoc] = []
+    for doc_root in doc_roots:
+        doc_path = _resolve("", doc_root, names)
+        document = _xml(zf, names, doc_path)
+        doc_dir = posixpath.dirname(doc_path)
+        res = [el.text.strip() for tag in ("PublicRes", "DocumentRes") for el in _children(document, tag) if el.text]
+        for page in _children(document, "Page"):
+            loc = page.get("BaseLoc")
+            if loc:
+                page_locs.append((doc_dir, loc, res))
+    return page_locs
+
+
+def _ocr_scanned_page(
+    zf, names, content, doc_dir: str, page_path: str, res: list[str], ctx: Context
+) -> tuple[str, float | None]:
+    """(tidied OCR text, confidence) of a page without text: its images, found through its
+    document's resource files `res` (relative to `doc_dir`) and the page's own (PageRes)."""
+    page_res = [el.text.strip() for el in _children(content, "PageRes") if el.text]
+    media = _media(zf, names, doc_dir, res) | _media(zf, names, posixpath.dirname(page_path), page_res)
+    text, conf = _ocr_page(zf, names, content, media, ctx)
+    return tidy(text), conf
+
+
+def _result(fmt: str, b: Builder, n: int, scanned: list[int], n_ocr: int, opts: ReadOptions) -> ReadResult:
+    """The pages' text, or why there is none (scans without OCR, OCR that found nothing, no text objects)."""
     any_ocr, conf = b.ocr_stats()
     warnings = ()
     if scanned and not n_ocr:

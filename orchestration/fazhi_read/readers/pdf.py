@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import io
 import threading
+from dataclasses import dataclass, field
 
 from .. import ocr
+from ..options import ReadOptions
 from ..registry import Context, Reader, register
 from ..result import Builder, ReadFailure, ReadResult
 from ..tables import flatten
@@ -110,7 +112,21 @@ def _plumber_page_text(plumber_pdf, index: int) -> str | None:
     return "\n".join(text for _, text in blocks)
 
 
+@dataclass
+class _Pages:
+    """A PDF's pages as the steps of ``read`` fill them in (0-based page indices)."""
+
+    n: int
+    texts: list[str | None] = field(default_factory=list)  # None: no usable text (yet)
+    table_pages: list[int] = field(default_factory=list)  # pages that draw ruling lines
+    to_ocr: list[int] = field(default_factory=list)  # pages without a usable text layer
+    short: dict[int, str] = field(default_factory=dict)  # their few real characters, if any
+    confidences: dict[int, float | None] = field(default_factory=dict)  # pages read by OCR
+    warnings: list[str] = field(default_factory=list)
+
+
 def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
+    """The text layer page by page, tables flattened, OCR where the layer is missing or garbage."""
     opts = ctx.options
     with PDFIUM_LOCK:
         doc = _open(data)
@@ -121,112 +137,130 @@ def read(data: bytes, fmt: str, ctx: Context) -> ReadResult:
             raise ReadFailure("no_text", "the PDF has no pages")
         if n > opts.max_pages:
             raise ReadFailure("too_large", f"the PDF has {n} pages, more than the {opts.max_pages} allowed")
-        texts: list[str | None] = []
-        table_pages: list[int] = []
-        to_ocr: list[int] = []
-        short: dict[int, str] = {}
-        for i in range(n):
-            ctx.check_time(f"page {i + 1} of {n}")
-            with PDFIUM_LOCK:
-                page = doc[i]
-                try:
-                    tp = page.get_textpage()
-                    raw = page_lines(tp) if opts.reflow else tp.get_text_bounded()
-                    tp.close()
-                    rulings = _ruling_paths(page) if opts.tables else 0
-                finally:
-                    page.close()
-            text = tidy(raw)
-            usable, bad = garbage_share(text)
-            if usable < opts.min_page_chars or bad > opts.max_garbage_share:
-                texts.append(None)
-                to_ocr.append(i)
-                if bad <= opts.max_garbage_share and usable:
-                    short[i] = text  # a few real characters (a cover, a page number): kept if OCR finds less
-                continue
-            texts.append(text)
-            if rulings >= MIN_RULING_PATHS:
-                table_pages.append(i)
-
-        warnings: list[str] = []
-        if table_pages:
-            try:
-                import pdfplumber
-
-                with pdfplumber.open(io.BytesIO(data)) as plumber_pdf:
-                    for i in table_pages:
-                        ctx.check_time(f"tables on page {i + 1}")
-                        flat = _plumber_page_text(plumber_pdf, i)
-                        if flat is not None:
-                            texts[i] = tidy(flat)
-            except ReadFailure:
-                raise
-            except Exception as exc:  # keep PDFium's text for those pages
-                warnings.append(f"table finder failed ({type(exc).__name__}); tables read as plain text")
-
-        confidences: dict[int, float | None] = {}
-        if to_ocr:
-            if not (opts.ocr and ocr.available()):
-                for i, text in short.items():
-                    texts[i] = text
-                skipped = [i for i in to_ocr if i not in short]
-                if len(skipped) == n:
-                    why = "OCR is switched off" if not opts.ocr else f"OCR is unavailable ({ocr.why_unavailable()})"
-                    raise ReadFailure("no_text",
-                                      f"the PDF has no usable text layer (scanned or unmapped fonts) and {why}")
-                if skipped:
-                    warnings.append(f"{len(skipped)} page(s) without a usable text layer were skipped: OCR unavailable")
-            else:
-                if len(to_ocr) > opts.ocr_max_pages:
-                    raise ReadFailure(
-                        "too_large",
-                        f"{len(to_ocr)} pages need OCR, more than the {opts.ocr_max_pages} allowed",
-                    )
-                for i in to_ocr:
-                    ctx.check_time(f"OCR of page {i + 1} of {n}")
-                    with PDFIUM_LOCK:
-                        page = doc[i]
-                        try:
-                            w, h = page.get_size()
-                            scale = opts.ocr_dpi / 72
-                            if w * h * scale * scale > opts.max_pixels:
-                                scale = (opts.max_pixels / (w * h)) ** 0.5
-                            image = page.render(scale=scale).to_pil()
-                        finally:
-                            page.close()
-                    text, conf = ocr.recognise(image, threads=opts.ocr_threads, reflow=opts.reflow)
-                    text = tidy(text)
-                    if i in short and garbage_share(text)[0] <= garbage_share(short[i])[0]:
-                        texts[i] = short[i]
-                        continue
-                    texts[i] = text
-                    confidences[i] = conf
-
-        b = Builder()
-        for i, text in enumerate(texts):
-            if text is None:
-                continue
-            if i in confidences:
-                b.add(text, page=i + 1, kind="page", label=f"page {i + 1}", ocr=True, confidence=confidences[i])
-            else:
-                b.add(text, page=i + 1, kind="page", label=f"page {i + 1}")
-        any_ocr, conf = b.ocr_stats()
-        if not b.text.strip():
-            if to_ocr and opts.ocr and ocr.available():
-                raise ReadFailure("no_text", "the PDF's pages were OCR'd but nothing recognisable was found")
-            raise ReadFailure("no_text", "the PDF holds no text")
-        reader = "pdf.pdfium"
-        if any_ocr:
-            reader = "pdf.ocr" if len(confidences) == n else "pdf.pdfium+ocr"
-        elif table_pages:
-            reader = "pdf.pdfium+pdfplumber"
-        return ReadResult(
-            format=fmt, ok=True, reader=reader, text=b.text, spans=b.spans, page_count=n,
-            ocr=any_ocr, ocr_confidence=conf, warnings=tuple(warnings),
-        )
+        pages = _text_layer(doc, n, ctx)
+        if pages.table_pages:
+            _flatten_tables(data, pages, ctx)
+        if pages.to_ocr:
+            _ocr_pages(doc, pages, ctx)
+        return _result(fmt, pages, opts)
     finally:
         with PDFIUM_LOCK:
             doc.close()
+
+
+def _text_layer(doc, n: int, ctx: Context) -> _Pages:
+    """PDFium's text of every page; pages whose text layer is unusable are marked for OCR."""
+    opts = ctx.options
+    pages = _Pages(n)
+    for i in range(n):
+        ctx.check_time(f"page {i + 1} of {n}")
+        with PDFIUM_LOCK:
+            page = doc[i]
+            try:
+                tp = page.get_textpage()
+                raw = page_lines(tp) if opts.reflow else tp.get_text_bounded()
+                tp.close()
+                rulings = _ruling_paths(page) if opts.tables else 0
+            finally:
+                page.close()
+        text = tidy(raw)
+        usable, bad = garbage_share(text)
+        if usable < opts.min_page_chars or bad > opts.max_garbage_share:
+            pages.texts.append(None)
+            pages.to_ocr.append(i)
+            if bad <= opts.max_garbage_share and usable:
+                pages.short[i] = text  # a few real characters (a cover, a page number): kept if OCR finds less
+            continue
+        pages.texts.append(text)
+        if rulings >= MIN_RULING_PATHS:
+            pages.table_pages.append(i)
+    return pages
+
+
+def _flatten_tables(data: bytes, pages: _Pages, ctx: Context) -> None:
+    """pdfplumber's text, tables flattened, for the pages that draw ruling lines and hold a table."""
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as plumber_pdf:
+            for i in pages.table_pages:
+                ctx.check_time(f"tables on page {i + 1}")
+                flat = _plumber_page_text(plumber_pdf, i)
+                if flat is not None:
+                    pages.texts[i] = tidy(flat)
+    except ReadFailure:
+        raise
+    except Exception as exc:  # keep PDFium's text for those pages
+        pages.warnings.append(f"table finder failed ({type(exc).__name__}); tables read as plain text")
+
+
+def _ocr_pages(doc, pages: _Pages, ctx: Context) -> None:
+    """OCR of the pages without a usable text layer; without OCR, their few real characters or nothing."""
+    opts = ctx.options
+    if not (opts.ocr and ocr.available()):
+        for i, text in pages.short.items():
+            pages.texts[i] = text
+        skipped = [i for i in pages.to_ocr if i not in pages.short]
+        if len(skipped) == pages.n:
+            why = "OCR is switched off" if not opts.ocr else f"OCR is unavailable ({ocr.why_unavailable()})"
+            raise ReadFailure("no_text", f"the PDF has no usable text layer (scanned or unmapped fonts) and {why}")
+        if skipped:
+            pages.warnings.append(f"{len(skipped)} page(s) without a usable text layer were skipped: OCR unavailable")
+        return
+    if len(pages.to_ocr) > opts.ocr_max_pages:
+        raise ReadFailure(
+            "too_large",
+            f"{len(pages.to_ocr)} pages need OCR, more than the {opts.ocr_max_pages} allowed",
+        )
+    for i in pages.to_ocr:
+        ctx.check_time(f"OCR of page {i + 1} of {pages.n}")
+        text, conf = ocr.recognise(_render(doc, i, opts), threads=opts.ocr_threads, reflow=opts.reflow)
+        text = tidy(text)
+        if i in pages.short and garbage_share(text)[0] <= garbage_share(pages.short[i])[0]:
+            pages.texts[i] = pages.short[i]
+            continue
+        pages.texts[i] = text
+        pages.confidences[i] = conf
+
+
+def _render(doc, i: int, opts: ReadOptions):
+    """Page i as a PIL image at the OCR resolution, scaled down to stay within ``max_pixels``."""
+    with PDFIUM_LOCK:
+        page = doc[i]
+        try:
+            w, h = page.get_size()
+            scale = opts.ocr_dpi / 72
+            if w * h * scale * scale > opts.max_pixels:
+                scale = (opts.max_pixels / (w * h)) ** 0.5
+            return page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+
+
+def _result(fmt: str, pages: _Pages, opts: ReadOptions) -> ReadResult:
+    """The pages' texts joined with their spans, and the reader that says how they were read."""
+    b = Builder()
+    for i, text in enumerate(pages.texts):
+        if text is None:
+            continue
+        if i in pages.confidences:
+            b.add(text, page=i + 1, kind="page", label=f"page {i + 1}", ocr=True, confidence=pages.confidences[i])
+        else:
+            b.add(text, page=i + 1, kind="page", label=f"page {i + 1}")
+    any_ocr, conf = b.ocr_stats()
+    if not b.text.strip():
+        if pages.to_ocr and opts.ocr and ocr.available():
+            raise ReadFailure("no_text", "the PDF's pages were OCR'd but nothing recognisable was found")
+        raise ReadFailure("no_text", "the PDF holds no text")
+    reader = "pdf.pdfium"
+    if any_ocr:
+        reader = "pdf.ocr" if len(pages.confidences) == pages.n else "pdf.pdfium+ocr"
+    elif pages.table_pages:
+        reader = "pdf.pdfium+pdfplumber"
+    return ReadResult(
+        format=fmt, ok=True, reader=reader, text=b.text, spans=b.spans, page_count=pages.n,
+        ocr=any_ocr, ocr_confidence=conf, warnings=tuple(pages.warnings),
+    )
 
 
 READER = register(Reader(name="pdf", formats=("pdf",), sniff=sniff, read=read))

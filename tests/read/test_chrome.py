@@ -1,10 +1,11 @@
-"""rules/chrome.csv: one word list per concept, read by text.py and html_text.py."""
+"""fazhi_read/rules/chrome.csv: one word list per concept, read by fazhi_parse.text and fazhi_read.html."""
 from __future__ import annotations
 
 import pytest
 
-from fazhi_parse import chrome, html_text
 from fazhi_parse.text import is_chrome_line
+from fazhi_read import chrome
+from fazhi_read import html as html_reader
 
 
 def test_a_word_is_listed_once_per_concept_and_every_row_has_a_reader():
@@ -32,9 +33,9 @@ def test_shared_words_mark_chrome_in_a_text(line):
      "上一篇：关于…的通知", "主办单位：某市司法局"],  # a field label with either colon
 )
 def test_shared_words_mark_chrome_in_a_web_page(line):
-    assert html_text._is_chrome_line(line)
+    assert html_reader._is_chrome_line(line)
 
 
 @pytest.mark.parametrize("line", ["为企业提供技术支持。", "全年受理行政复议案件57件。"])
 def test_report_prose_is_not_chrome(line):
-    assert not is_chrome_line(line) and not html_text._is_chrome_line(line)
+    assert not is_chrome_line(line) and not html_reader._is_chrome_line(line)

@@ -1,8 +1,10 @@
 """Web-page furniture vocabulary from rules/chrome.csv: one word list per
 concept (button, font, column, share, crumb, pager, footer_link, site_mark,
 copyright, footer_field, field), each row saying which reader reads its words:
-`text` (`text.is_chrome_line`, lines of any report text) and `html`
-(`html_text`, lines of an article extracted from a web page). Each reader
+`text` (`fazhi_parse.text.is_chrome_line`, lines of any report text) and `html`
+(`fazhi_read.html`, lines of an article extracted from a web page). It lives
+here, with the readers, so the parser can import it (fazhi_parse may import
+fazhi_read, never the reverse). Each reader
 decides how a line must hold a concept's words (alone, at its start, anywhere
 on a short line)."""
 from __future__ import annotations
@@ -15,7 +17,7 @@ from importlib import resources
 
 @cache
 def _rows() -> tuple[tuple[str, frozenset[str], tuple[str, ...]], ...]:
-    with resources.files("fazhi_parse.rules").joinpath("chrome.csv").open(encoding="utf-8") as fh:
+    with resources.files("fazhi_read.rules").joinpath("chrome.csv").open(encoding="utf-8") as fh:
         return tuple(
             (row["concept"], frozenset(row["readers"].split()), tuple(row["words"].split("|")))
             for row in csv.DictReader(fh)

@@ -18,7 +18,7 @@ from functools import cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from fazhi_parse.chrome import chrome_alternation
+from .chrome import chrome_alternation
 
 # Never rendered: always dropped, whatever their size.
 _INVISIBLE = {

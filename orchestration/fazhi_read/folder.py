@@ -18,10 +18,10 @@ from pathlib import Path
 
 import polars as pl
 
-from fazhi_parse.decode import decode_bytes, normalise_newlines
-from fazhi_parse.html_text import HTML_SUFFIXES, TooComplex, article_text, declared_charset, looks_like_html
-from fazhi_parse.schema import REPORT_FILES
-from fazhi_read import read_bytes
+from . import read_bytes
+from .decode import decode_bytes, normalise_newlines
+from .html import HTML_SUFFIXES, TooComplex, article_text, declared_charset, looks_like_html
+from .schema import REPORT_FILES
 
 DEFAULT_MAX_BYTES = 20 * 2**20
 _HASH_LIMIT = 2**30  # too-large files bigger than this are not even hashed

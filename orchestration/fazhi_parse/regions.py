@@ -470,7 +470,9 @@ class RegionMatch:
 # in front (健全县级, 安全区, 基本县情) are excluded.
 # A regex opening with a look-behind cannot skip ahead to its first literal, so
 # each of 我/全/本 gets its own scan and the character before is checked here.
-_SELFREF_AT = {c: re.compile(c + "([县区市旗州盟省])(?![场域])") for c in "我全本"}
+# The kind after 我/全/本 (我县, 全区); 全市场, 全省域 are other words. Also read by scopes.py.
+SELFREF_KIND = "([县区市旗州盟省])(?![场域])"
+_SELFREF_AT = {c: re.compile(c + SELFREF_KIND) for c in "我全本"}
 _NOT_SELFREF_AFTER = frozenset("健安完齐周保成顾万两十基根资样版文书日")
 _NOT_STRONG_AFTER = frozenset("基根资样版文书日成")
 # Addressed upward (省委、省政府: / 市委、市政府:): written by the level below.
@@ -684,8 +686,8 @@ class _Evidence:
         itself in its prefecture): the self-references do not contradict it."""
         if c.tier != 2 or c.cued < 2 or self.top == 0:
             return False
-        d = self.idx.divs[c.code]
-        kinds = {d.selfref} | {self.idx.divs[p].selfref for p in (d.prefecture_code, d.province_code) if p}
+        own, higher = area_words(c.code)
+        kinds = {own} | higher
         return self.strong <= kinds and any(self.selfref[k] == self.top for k in kinds)
 
     def calls_itself_otherwise(self, c: _Cand) -> bool:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from fazhi_parse.regions import SELFREF_KIND, area_words, find_full_names
+
 _SUBJECT_REACH = 200  # characters before a figure in which its subject and qualifiers are read
 REGION, SUB_UNIT, RESPONDENT, SUBTYPE, COURT = "region", "sub_unit", "respondent", "subtype", "court"
 OTHER_REGION, SUB_REGION = "other_region", "sub_region"
@@ -84,7 +86,7 @@ def scope_of(
 # 全省/全市… as the subject of a clause (its first words, after a time word):
 # the division of that level speaks, not a phrase like 在全省率先 or 占全市的.
 _AREA_SUBJECT = re.compile(
-    r"(?:^|[，,；;。：:\n])\s*(?:(?:19|20)\d\d年(?:度)?|全年|今年|去年|一年来|年内)?[，,]?\s*全([省市区县州旗盟])"
+    r"(?:^|[，,；;。：:\n])\s*(?:(?:19|20)\d\d年(?:度)?|全年|今年|去年|一年来|年内)?[，,]?\s*全" + SELFREF_KIND
 )
 
 
@@ -95,7 +97,6 @@ def _named_region_scope(subject: str, region_code: str) -> str:
     (四川省2023年共办理… said by a visiting delegation). A level word as the subject
     (全市共办理… in a county's text) names a higher division when the region's own
     text does not use it for itself."""
-    from fazhi_parse.regions import area_words, find_full_names  # the division index loads on first use
 
     hits = find_full_names(subject)
     area = None
